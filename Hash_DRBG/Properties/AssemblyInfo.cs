@@ -1,0 +1,6 @@
+using System.Reflection;
+
+[assembly: AssemblyTitle("Hash_DRBG")]
+[assembly: AssemblyDescription("SP 800-90A Hash_DRBG (SHA-256) for the QRNG firmware")]
+[assembly: AssemblyProduct("qrng-esp32")]
+[assembly: AssemblyVersion("1.0.0.0")]
