@@ -205,28 +205,37 @@ namespace Qrng.Crypto
             // Step 3: Hashgen (§10.1.1.4): data = V; W = Hash(data) || Hash(data + 1) || ...
             byte[] block = _block;
             Array.Copy(v, block, SeedLength);
+            sha.BeginHashgen(block);
             while (count > 0)
             {
                 if (count >= OutLength)
                 {
-                    sha.HashPaddedBlock(block, output, offset);
+                    sha.HashgenBlock(block, output, offset);
                     offset += OutLength;
                     count -= OutLength;
                 }
                 else
                 {
-                    sha.HashPaddedBlock(block, digest, 0);
+                    sha.HashgenBlock(block, digest, 0);
                     Array.Copy(digest, 0, output, offset, count);
                     count = 0;
                 }
 
-                // data = (data + 1) mod 2^seedlen.
-                for (int i = SeedLength - 1; i >= 0; i--)
+                // data = (data + 1) mod 2^seedlen; a carry into bytes 0-51 changes the precomputed rounds.
+                int i = SeedLength - 1;
+                while (i > 0 && ++block[i] == 0)
                 {
-                    if (++block[i] != 0)
-                    {
-                        break;
-                    }
+                    i--;
+                }
+
+                if (i == 0)
+                {
+                    ++block[0];
+                }
+
+                if (i < 52 && count > 0)
+                {
+                    sha.BeginHashgen(block);
                 }
             }
 
