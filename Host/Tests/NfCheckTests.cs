@@ -1,0 +1,142 @@
+using Qrng.NfCheck;
+using Xunit;
+
+namespace Qrng.Host.Tests
+{
+    /// <summary>The nanoFramework-subset and device-project checks bite on violations and pass this repository.</summary>
+    public class NfCheckTests
+    {
+        private static readonly string ApiListing = Path.Combine(RepoPaths.Shared, "nanoframework", "api-1.x.txt");
+
+        private static readonly Lazy<ApiCatalog> Api = new(() => File.Exists(ApiListing) ? ApiCatalog.Load(ApiListing) : null);
+
+        public static TheoryData<string, string> Violations => new()
+        {
+            { "NF001", "class Box<T> { }" },
+            { "NF002", "class C { System.Collections.ArrayList a; void M() { var l = new List<int>(); } }" },
+            { "NF003", "class C { int? n; }" },
+            { "NF004", "class C { void M() { var t = (1, 2); } }" },
+            { "NF005", "class C { async void M() { await Foo(); } }" },
+            { "NF006", "class C { void M() { byte[] b = null; var s = stackalloc byte[4]; } }" },
+            { "NF007", "class C { unsafe void M(byte* p) { } }" },
+            { "NF008", "record R(int X);" },
+            { "NF009", "class C { void M(int[] a) { var q = from x in a select x; } }" },
+            { "NF010", "interface I { void M() { } }" },
+            { "NF011", "using System.Linq; class C { }" },
+            { "NF011", "class C { void M(byte[] b) { var s = new Span(b); } }" },
+            { "NF012", "using System; class C { void M(byte[] b) { Array.Fill(b, (byte)0); } }" },
+            { "NF012", "using System; class C { int M(int x) { return Math.Abs(x); } }" },
+            { "NF012", "using System.Text; class C { void M() { StringBuilder sb = new StringBuilder(); } }" },
+            { "NF012", "using System.Security.Cryptography; class C { }" },
+        };
+
+        [Theory]
+        [MemberData(nameof(Violations))]
+        public void Subset_check_bites(string rule, string code)
+        {
+            if (rule == "NF012" && Api.Value == null)
+            {
+                Assert.Skip("API listing not found at " + ApiListing + ": the whitelist rules cannot run");
+            }
+
+            var tree = SubsetChecker.Parse(code, "Firmware/Snippet.cs");
+            var findings = new SubsetChecker(Api.Value, [tree]).Check(tree, new HashSet<string> { "mscorlib" }).ToList();
+            Assert.Contains(findings, f => f.Rule == rule);
+        }
+
+        [Fact]
+        public void Firmware_style_code_passes()
+        {
+            const string code = """
+                using System;
+                using System.Diagnostics;
+                using System.Threading;
+
+                namespace Qrng.Sample
+                {
+                    public enum Mode { Off = 0, On = 1 }
+
+                    public sealed class Pump
+                    {
+                        private readonly byte[] _buffer = new byte[64];
+                        private Mode _mode;
+
+                        public int Length { get { return _buffer.Length; } }
+
+                        public void Run(Action done)
+                        {
+                            Array.Clear(_buffer, 0, _buffer.Length);
+                            Array.Copy(_buffer, 0, _buffer, 1, 4);
+                            _mode = Mode.On;
+                            Debug.WriteLine("length " + _buffer.Length.ToString());
+                            Thread.Sleep(1);
+                            try { done(); } catch (InvalidOperationException e) { Debug.WriteLine(e.Message); }
+                            string s = "abc".Substring(1);
+                            if (_buffer is byte[] b && b.Length > 0 && s.Length > 0) { done(); }
+                        }
+                    }
+                }
+                """;
+            var tree = SubsetChecker.Parse(code, "Firmware/Sample.cs");
+            var findings = new SubsetChecker(Api.Value, [tree]).Check(tree, new HashSet<string> { "mscorlib" }).ToList();
+            Assert.Empty(findings);
+        }
+
+        [Fact]
+        public void This_repository_passes()
+        {
+            Checks.Report report = Checks.Run(RepoPaths.Root, ApiListing, compile: true);
+            Assert.True(report.Findings.Count == 0, string.Join("\n", report.Findings));
+        }
+
+        [Fact]
+        public void Device_project_drift_is_caught()
+        {
+            string root = CopyDeviceTree();
+            File.WriteAllText(Path.Combine(root, "Hash_DRBG", "Forgotten.cs"), "namespace Qrng.Crypto { internal static class Forgotten { } }");
+            string nfproj = Path.Combine(root, "Hash_DRBG", "Hash_DRBG.nfproj");
+            File.WriteAllText(nfproj, File.ReadAllText(nfproj).Replace(@"nanoFramework.CoreLibrary.1.17.11\lib", @"nanoFramework.CoreLibrary.1.17.9\lib"));
+            string config = Path.Combine(root, "Firmware.Tests", "packages.config");
+            File.WriteAllText(config, File.ReadAllText(config).Replace("version=\"3.0.80\"", "version=\"4.0.0-preview.1\""));
+
+            var rules = Checks.Run(root, null, compile: false).Findings.Select(f => f.Rule).ToList();
+            Assert.Contains("NF105", rules); // file not in the .nfproj
+            Assert.Contains("NF109", rules); // HintPath vs packages.config
+            Assert.Contains("NF108", rules); // pre-release package
+        }
+
+        [Fact]
+        public void Compile_against_nanoframework_mscorlib_bites()
+        {
+            string mscorlib = Path.Combine(DeviceCompiler.PackagesFolder, "nanoframework.corelibrary", "1.17.11", "lib", "mscorlib.dll");
+            if (!File.Exists(mscorlib))
+            {
+                Assert.Skip("nanoFramework.CoreLibrary 1.17.11 not in the NuGet cache (" + mscorlib + "); NfCheck's restore downloads it");
+            }
+
+            string root = CopyDeviceTree();
+            string file = Path.Combine(root, "Hash_DRBG", "HashDrbg.cs");
+            File.WriteAllText(file, File.ReadAllText(file).Replace("Array.Clear(_v, 0, SeedLength);", "Array.Clear(_v, 0, SeedLength); _v.AsSpan().Clear();"));
+
+            var report = Checks.Run(root, null, compile: true);
+            Assert.Contains(report.Findings, f => f.Rule == "NF013" && f.File.EndsWith("HashDrbg.cs"));
+        }
+
+        private static string CopyDeviceTree()
+        {
+            string root = Directory.CreateTempSubdirectory("nfcheck-").FullName;
+            File.Copy(Path.Combine(RepoPaths.Root, "nf.sln"), Path.Combine(root, "nf.sln"));
+            foreach (string folder in DeviceProjects.DeviceFolders.Where(f => Directory.Exists(Path.Combine(RepoPaths.Root, f))))
+            {
+                foreach (string f in Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, folder), "*", SearchOption.AllDirectories))
+                {
+                    string to = Path.Combine(root, Path.GetRelativePath(RepoPaths.Root, f));
+                    Directory.CreateDirectory(Path.GetDirectoryName(to));
+                    File.Copy(f, to);
+                }
+            }
+
+            return root;
+        }
+    }
+}
