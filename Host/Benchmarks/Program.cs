@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Qrng.Benchmarks.DrbgBenchmarks).Assembly).Run(args);
