@@ -1,5 +1,5 @@
 // SHA-256 (FIPS 180-4) written for nanoCLR: fixed buffers, no allocation after construction, no method
-// call inside the compression loop, locals over fields. The interpreter pays for every IL instruction.
+// call inside the rounds, locals over fields. The interpreter pays for every IL instruction.
 using System;
 
 namespace Qrng.Crypto
@@ -17,8 +17,9 @@ namespace Qrng.Crypto
         public const int BlockLength = 64;
 
         private readonly uint[] _h = new uint[8];
-        private readonly uint[] _hashgenMidstate = new uint[8];
-        private readonly uint[] _hashgenWords = new uint[13];
+        private readonly uint[] _blockState = new uint[8];
+        private readonly uint[] _midstate = new uint[8];
+        private readonly uint[] _words = new uint[13];
         private readonly byte[] _buffer = new byte[BlockLength];
         private int _bufferLength;
         private long _totalBytes;
@@ -40,8 +41,9 @@ namespace Qrng.Crypto
         /// <summary>Zeroises every buffer that held message or state data, then resets.</summary>
         public void Clear()
         {
-            Array.Clear(_hashgenMidstate, 0, _hashgenMidstate.Length);
-            Array.Clear(_hashgenWords, 0, _hashgenWords.Length);
+            Array.Clear(_blockState, 0, _blockState.Length);
+            Array.Clear(_midstate, 0, _midstate.Length);
+            Array.Clear(_words, 0, _words.Length);
             Array.Clear(_buffer, 0, _buffer.Length);
             Reset();
         }
@@ -152,41 +154,94 @@ namespace Qrng.Crypto
         /// Hash_DRBG's Hashgen hashes one pre-padded block (a 55-byte counter, FIPS 180-4 §5.1.1 padding) per 32
         /// output bytes, and only its last words change from block to block. <see cref="BeginHashgen"/> runs rounds
         /// 0-12 over message words 0-12 (bytes 0-51) once; <see cref="HashgenBlock"/> finishes rounds 13-63. Call
-        /// BeginHashgen again whenever bytes 0-51 of the block change.
+        /// BeginHashgen again whenever bytes 0-51 of the block change, and after any Update/Final on this instance
+        /// (they reuse the same round buffers). Leaves the streaming state (Update/Final) untouched.
         /// </summary>
         internal void BeginHashgen(byte[] block)
         {
-            uint[] w = _hashgenWords;
-            uint[] mid = _hashgenMidstate;
-            uint a = 0x6a09e667, b = 0xbb67ae85, c = 0x3c6ef372, d = 0xa54ff53a;
-            uint e = 0x510e527f, f = 0x9b05688c, g = 0x1f83d9ab, h = 0x5be0cd19;
+            SetInitialHash(_blockState);
+            RoundsHead(_blockState, block, 0);
+        }
+
+        /// <summary>Writes SHA-256(block) at <paramref name="offset"/>; bytes 0-51 must be those given to BeginHashgen.</summary>
+        internal void HashgenBlock(byte[] block, byte[] output, int offset)
+        {
+            uint[] state = _blockState;
+            SetInitialHash(state);
+            RoundsTail(state, block, 0);
+            WriteDigest(state, output, offset);
+        }
+
+        private static void SetInitialHash(uint[] h)
+        {
+            // FIPS 180-4 §5.3.3.
+            h[0] = 0x6a09e667;
+            h[1] = 0xbb67ae85;
+            h[2] = 0x3c6ef372;
+            h[3] = 0xa54ff53a;
+            h[4] = 0x510e527f;
+            h[5] = 0x9b05688c;
+            h[6] = 0x1f83d9ab;
+            h[7] = 0x5be0cd19;
+        }
+
+        private static void WriteDigest(uint[] h, byte[] output, int offset)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                uint x = h[i];
+                output[offset] = (byte)(x >> 24);
+                output[offset + 1] = (byte)(x >> 16);
+                output[offset + 2] = (byte)(x >> 8);
+                output[offset + 3] = (byte)x;
+                offset += 4;
+            }
+        }
+
+        // FIPS 180-4 §6.2.2, fully unrolled in two parts (Hashgen reuses the first): K (§4.2.2) is inlined as
+        // literals, the message schedule lives in 16 locals and the roles of a..h rotate each round. No array access
+        // and no call inside the rounds: on nanoCLR every IL instruction counts.
+        private void Compress(uint[] state, byte[] block, int offset)
+        {
+            RoundsHead(state, block, offset);
+            RoundsTail(state, block, offset);
+        }
+
+        // FIPS 180-4 §6.2.2 rounds 0-12 over message words 0-12 (block bytes 0-51), from state; leaves a..h in
+        // _midstate and the words in _words for RoundsTail.
+        private void RoundsHead(uint[] state, byte[] block, int offset)
+        {
+            uint[] words = _words;
+            uint[] mid = _midstate;
+            uint a = state[0], b = state[1], c = state[2], d = state[3];
+            uint e = state[4], f = state[5], g = state[6], h = state[7];
             uint t;
-            uint w0 = ((uint)block[0] << 24) | ((uint)block[1] << 16) | ((uint)block[2] << 8) | block[3];
-            uint w1 = ((uint)block[4] << 24) | ((uint)block[5] << 16) | ((uint)block[6] << 8) | block[7];
-            uint w2 = ((uint)block[8] << 24) | ((uint)block[9] << 16) | ((uint)block[10] << 8) | block[11];
-            uint w3 = ((uint)block[12] << 24) | ((uint)block[13] << 16) | ((uint)block[14] << 8) | block[15];
-            uint w4 = ((uint)block[16] << 24) | ((uint)block[17] << 16) | ((uint)block[18] << 8) | block[19];
-            uint w5 = ((uint)block[20] << 24) | ((uint)block[21] << 16) | ((uint)block[22] << 8) | block[23];
-            uint w6 = ((uint)block[24] << 24) | ((uint)block[25] << 16) | ((uint)block[26] << 8) | block[27];
-            uint w7 = ((uint)block[28] << 24) | ((uint)block[29] << 16) | ((uint)block[30] << 8) | block[31];
-            uint w8 = ((uint)block[32] << 24) | ((uint)block[33] << 16) | ((uint)block[34] << 8) | block[35];
-            uint w9 = ((uint)block[36] << 24) | ((uint)block[37] << 16) | ((uint)block[38] << 8) | block[39];
-            uint w10 = ((uint)block[40] << 24) | ((uint)block[41] << 16) | ((uint)block[42] << 8) | block[43];
-            uint w11 = ((uint)block[44] << 24) | ((uint)block[45] << 16) | ((uint)block[46] << 8) | block[47];
-            uint w12 = ((uint)block[48] << 24) | ((uint)block[49] << 16) | ((uint)block[50] << 8) | block[51];
-            w[0] = w0;
-            w[1] = w1;
-            w[2] = w2;
-            w[3] = w3;
-            w[4] = w4;
-            w[5] = w5;
-            w[6] = w6;
-            w[7] = w7;
-            w[8] = w8;
-            w[9] = w9;
-            w[10] = w10;
-            w[11] = w11;
-            w[12] = w12;
+            uint w0 = ((uint)block[offset + 0] << 24) | ((uint)block[offset + 1] << 16) | ((uint)block[offset + 2] << 8) | block[offset + 3];
+            uint w1 = ((uint)block[offset + 4] << 24) | ((uint)block[offset + 5] << 16) | ((uint)block[offset + 6] << 8) | block[offset + 7];
+            uint w2 = ((uint)block[offset + 8] << 24) | ((uint)block[offset + 9] << 16) | ((uint)block[offset + 10] << 8) | block[offset + 11];
+            uint w3 = ((uint)block[offset + 12] << 24) | ((uint)block[offset + 13] << 16) | ((uint)block[offset + 14] << 8) | block[offset + 15];
+            uint w4 = ((uint)block[offset + 16] << 24) | ((uint)block[offset + 17] << 16) | ((uint)block[offset + 18] << 8) | block[offset + 19];
+            uint w5 = ((uint)block[offset + 20] << 24) | ((uint)block[offset + 21] << 16) | ((uint)block[offset + 22] << 8) | block[offset + 23];
+            uint w6 = ((uint)block[offset + 24] << 24) | ((uint)block[offset + 25] << 16) | ((uint)block[offset + 26] << 8) | block[offset + 27];
+            uint w7 = ((uint)block[offset + 28] << 24) | ((uint)block[offset + 29] << 16) | ((uint)block[offset + 30] << 8) | block[offset + 31];
+            uint w8 = ((uint)block[offset + 32] << 24) | ((uint)block[offset + 33] << 16) | ((uint)block[offset + 34] << 8) | block[offset + 35];
+            uint w9 = ((uint)block[offset + 36] << 24) | ((uint)block[offset + 37] << 16) | ((uint)block[offset + 38] << 8) | block[offset + 39];
+            uint w10 = ((uint)block[offset + 40] << 24) | ((uint)block[offset + 41] << 16) | ((uint)block[offset + 42] << 8) | block[offset + 43];
+            uint w11 = ((uint)block[offset + 44] << 24) | ((uint)block[offset + 45] << 16) | ((uint)block[offset + 46] << 8) | block[offset + 47];
+            uint w12 = ((uint)block[offset + 48] << 24) | ((uint)block[offset + 49] << 16) | ((uint)block[offset + 50] << 8) | block[offset + 51];
+            words[0] = w0;
+            words[1] = w1;
+            words[2] = w2;
+            words[3] = w3;
+            words[4] = w4;
+            words[5] = w5;
+            words[6] = w6;
+            words[7] = w7;
+            words[8] = w8;
+            words[9] = w9;
+            words[10] = w10;
+            words[11] = w11;
+            words[12] = w12;
             t = h + (((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7))) + (g ^ (e & (f ^ g))) + 0x428a2f98 + w0;
             d += t;
             h = t + (((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10))) + ((a & b) | (c & (a | b)));
@@ -236,333 +291,31 @@ namespace Qrng.Crypto
             mid[7] = h;
         }
 
-        /// <summary>Writes SHA-256(block) at <paramref name="offset"/>; bytes 0-51 must be those given to BeginHashgen.</summary>
-        internal void HashgenBlock(byte[] block, byte[] output, int offset)
+        // Rounds 13-63 from _midstate / _words and message words 13-15 (block bytes 52-63); adds the result into
+        // state (FIPS 180-4 §6.2.2 step 4). The schedule for t >= 16 replaces w[t - 16] in place.
+        private void RoundsTail(uint[] state, byte[] block, int offset)
         {
-            uint[] w = _hashgenWords;
-            uint[] mid = _hashgenMidstate;
-            uint a = mid[0], b = mid[1], c = mid[2], d = mid[3], e = mid[4], f = mid[5], g = mid[6], h = mid[7];
+            uint[] words = _words;
+            uint[] mid = _midstate;
+            uint a = mid[0], b = mid[1], c = mid[2], d = mid[3];
+            uint e = mid[4], f = mid[5], g = mid[6], h = mid[7];
             uint t;
-            uint w0 = w[0];
-            uint w1 = w[1];
-            uint w2 = w[2];
-            uint w3 = w[3];
-            uint w4 = w[4];
-            uint w5 = w[5];
-            uint w6 = w[6];
-            uint w7 = w[7];
-            uint w8 = w[8];
-            uint w9 = w[9];
-            uint w10 = w[10];
-            uint w11 = w[11];
-            uint w12 = w[12];
-            uint w13 = ((uint)block[52] << 24) | ((uint)block[53] << 16) | ((uint)block[54] << 8) | block[55];
-            uint w14 = ((uint)block[56] << 24) | ((uint)block[57] << 16) | ((uint)block[58] << 8) | block[59];
-            uint w15 = ((uint)block[60] << 24) | ((uint)block[61] << 16) | ((uint)block[62] << 8) | block[63];
-            t = c + (((h >> 6) | (h << 26)) ^ ((h >> 11) | (h << 21)) ^ ((h >> 25) | (h << 7))) + (b ^ (h & (a ^ b))) + 0x80deb1fe + w13;
-            g += t;
-            c = t + (((d >> 2) | (d << 30)) ^ ((d >> 13) | (d << 19)) ^ ((d >> 22) | (d << 10))) + ((d & e) | (f & (d | e)));
-            t = b + (((g >> 6) | (g << 26)) ^ ((g >> 11) | (g << 21)) ^ ((g >> 25) | (g << 7))) + (a ^ (g & (h ^ a))) + 0x9bdc06a7 + w14;
-            f += t;
-            b = t + (((c >> 2) | (c << 30)) ^ ((c >> 13) | (c << 19)) ^ ((c >> 22) | (c << 10))) + ((c & d) | (e & (c | d)));
-            t = a + (((f >> 6) | (f << 26)) ^ ((f >> 11) | (f << 21)) ^ ((f >> 25) | (f << 7))) + (h ^ (f & (g ^ h))) + 0xc19bf174 + w15;
-            e += t;
-            a = t + (((b >> 2) | (b << 30)) ^ ((b >> 13) | (b << 19)) ^ ((b >> 22) | (b << 10))) + ((b & c) | (d & (b | c)));
-            w0 += (((w14 >> 17) | (w14 << 15)) ^ ((w14 >> 19) | (w14 << 13)) ^ (w14 >> 10)) + w9 + (((w1 >> 7) | (w1 << 25)) ^ ((w1 >> 18) | (w1 << 14)) ^ (w1 >> 3));
-            t = h + (((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7))) + (g ^ (e & (f ^ g))) + 0xe49b69c1 + w0;
-            d += t;
-            h = t + (((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10))) + ((a & b) | (c & (a | b)));
-            w1 += (((w15 >> 17) | (w15 << 15)) ^ ((w15 >> 19) | (w15 << 13)) ^ (w15 >> 10)) + w10 + (((w2 >> 7) | (w2 << 25)) ^ ((w2 >> 18) | (w2 << 14)) ^ (w2 >> 3));
-            t = g + (((d >> 6) | (d << 26)) ^ ((d >> 11) | (d << 21)) ^ ((d >> 25) | (d << 7))) + (f ^ (d & (e ^ f))) + 0xefbe4786 + w1;
-            c += t;
-            g = t + (((h >> 2) | (h << 30)) ^ ((h >> 13) | (h << 19)) ^ ((h >> 22) | (h << 10))) + ((h & a) | (b & (h | a)));
-            w2 += (((w0 >> 17) | (w0 << 15)) ^ ((w0 >> 19) | (w0 << 13)) ^ (w0 >> 10)) + w11 + (((w3 >> 7) | (w3 << 25)) ^ ((w3 >> 18) | (w3 << 14)) ^ (w3 >> 3));
-            t = f + (((c >> 6) | (c << 26)) ^ ((c >> 11) | (c << 21)) ^ ((c >> 25) | (c << 7))) + (e ^ (c & (d ^ e))) + 0x0fc19dc6 + w2;
-            b += t;
-            f = t + (((g >> 2) | (g << 30)) ^ ((g >> 13) | (g << 19)) ^ ((g >> 22) | (g << 10))) + ((g & h) | (a & (g | h)));
-            w3 += (((w1 >> 17) | (w1 << 15)) ^ ((w1 >> 19) | (w1 << 13)) ^ (w1 >> 10)) + w12 + (((w4 >> 7) | (w4 << 25)) ^ ((w4 >> 18) | (w4 << 14)) ^ (w4 >> 3));
-            t = e + (((b >> 6) | (b << 26)) ^ ((b >> 11) | (b << 21)) ^ ((b >> 25) | (b << 7))) + (d ^ (b & (c ^ d))) + 0x240ca1cc + w3;
-            a += t;
-            e = t + (((f >> 2) | (f << 30)) ^ ((f >> 13) | (f << 19)) ^ ((f >> 22) | (f << 10))) + ((f & g) | (h & (f | g)));
-            w4 += (((w2 >> 17) | (w2 << 15)) ^ ((w2 >> 19) | (w2 << 13)) ^ (w2 >> 10)) + w13 + (((w5 >> 7) | (w5 << 25)) ^ ((w5 >> 18) | (w5 << 14)) ^ (w5 >> 3));
-            t = d + (((a >> 6) | (a << 26)) ^ ((a >> 11) | (a << 21)) ^ ((a >> 25) | (a << 7))) + (c ^ (a & (b ^ c))) + 0x2de92c6f + w4;
-            h += t;
-            d = t + (((e >> 2) | (e << 30)) ^ ((e >> 13) | (e << 19)) ^ ((e >> 22) | (e << 10))) + ((e & f) | (g & (e | f)));
-            w5 += (((w3 >> 17) | (w3 << 15)) ^ ((w3 >> 19) | (w3 << 13)) ^ (w3 >> 10)) + w14 + (((w6 >> 7) | (w6 << 25)) ^ ((w6 >> 18) | (w6 << 14)) ^ (w6 >> 3));
-            t = c + (((h >> 6) | (h << 26)) ^ ((h >> 11) | (h << 21)) ^ ((h >> 25) | (h << 7))) + (b ^ (h & (a ^ b))) + 0x4a7484aa + w5;
-            g += t;
-            c = t + (((d >> 2) | (d << 30)) ^ ((d >> 13) | (d << 19)) ^ ((d >> 22) | (d << 10))) + ((d & e) | (f & (d | e)));
-            w6 += (((w4 >> 17) | (w4 << 15)) ^ ((w4 >> 19) | (w4 << 13)) ^ (w4 >> 10)) + w15 + (((w7 >> 7) | (w7 << 25)) ^ ((w7 >> 18) | (w7 << 14)) ^ (w7 >> 3));
-            t = b + (((g >> 6) | (g << 26)) ^ ((g >> 11) | (g << 21)) ^ ((g >> 25) | (g << 7))) + (a ^ (g & (h ^ a))) + 0x5cb0a9dc + w6;
-            f += t;
-            b = t + (((c >> 2) | (c << 30)) ^ ((c >> 13) | (c << 19)) ^ ((c >> 22) | (c << 10))) + ((c & d) | (e & (c | d)));
-            w7 += (((w5 >> 17) | (w5 << 15)) ^ ((w5 >> 19) | (w5 << 13)) ^ (w5 >> 10)) + w0 + (((w8 >> 7) | (w8 << 25)) ^ ((w8 >> 18) | (w8 << 14)) ^ (w8 >> 3));
-            t = a + (((f >> 6) | (f << 26)) ^ ((f >> 11) | (f << 21)) ^ ((f >> 25) | (f << 7))) + (h ^ (f & (g ^ h))) + 0x76f988da + w7;
-            e += t;
-            a = t + (((b >> 2) | (b << 30)) ^ ((b >> 13) | (b << 19)) ^ ((b >> 22) | (b << 10))) + ((b & c) | (d & (b | c)));
-            w8 += (((w6 >> 17) | (w6 << 15)) ^ ((w6 >> 19) | (w6 << 13)) ^ (w6 >> 10)) + w1 + (((w9 >> 7) | (w9 << 25)) ^ ((w9 >> 18) | (w9 << 14)) ^ (w9 >> 3));
-            t = h + (((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7))) + (g ^ (e & (f ^ g))) + 0x983e5152 + w8;
-            d += t;
-            h = t + (((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10))) + ((a & b) | (c & (a | b)));
-            w9 += (((w7 >> 17) | (w7 << 15)) ^ ((w7 >> 19) | (w7 << 13)) ^ (w7 >> 10)) + w2 + (((w10 >> 7) | (w10 << 25)) ^ ((w10 >> 18) | (w10 << 14)) ^ (w10 >> 3));
-            t = g + (((d >> 6) | (d << 26)) ^ ((d >> 11) | (d << 21)) ^ ((d >> 25) | (d << 7))) + (f ^ (d & (e ^ f))) + 0xa831c66d + w9;
-            c += t;
-            g = t + (((h >> 2) | (h << 30)) ^ ((h >> 13) | (h << 19)) ^ ((h >> 22) | (h << 10))) + ((h & a) | (b & (h | a)));
-            w10 += (((w8 >> 17) | (w8 << 15)) ^ ((w8 >> 19) | (w8 << 13)) ^ (w8 >> 10)) + w3 + (((w11 >> 7) | (w11 << 25)) ^ ((w11 >> 18) | (w11 << 14)) ^ (w11 >> 3));
-            t = f + (((c >> 6) | (c << 26)) ^ ((c >> 11) | (c << 21)) ^ ((c >> 25) | (c << 7))) + (e ^ (c & (d ^ e))) + 0xb00327c8 + w10;
-            b += t;
-            f = t + (((g >> 2) | (g << 30)) ^ ((g >> 13) | (g << 19)) ^ ((g >> 22) | (g << 10))) + ((g & h) | (a & (g | h)));
-            w11 += (((w9 >> 17) | (w9 << 15)) ^ ((w9 >> 19) | (w9 << 13)) ^ (w9 >> 10)) + w4 + (((w12 >> 7) | (w12 << 25)) ^ ((w12 >> 18) | (w12 << 14)) ^ (w12 >> 3));
-            t = e + (((b >> 6) | (b << 26)) ^ ((b >> 11) | (b << 21)) ^ ((b >> 25) | (b << 7))) + (d ^ (b & (c ^ d))) + 0xbf597fc7 + w11;
-            a += t;
-            e = t + (((f >> 2) | (f << 30)) ^ ((f >> 13) | (f << 19)) ^ ((f >> 22) | (f << 10))) + ((f & g) | (h & (f | g)));
-            w12 += (((w10 >> 17) | (w10 << 15)) ^ ((w10 >> 19) | (w10 << 13)) ^ (w10 >> 10)) + w5 + (((w13 >> 7) | (w13 << 25)) ^ ((w13 >> 18) | (w13 << 14)) ^ (w13 >> 3));
-            t = d + (((a >> 6) | (a << 26)) ^ ((a >> 11) | (a << 21)) ^ ((a >> 25) | (a << 7))) + (c ^ (a & (b ^ c))) + 0xc6e00bf3 + w12;
-            h += t;
-            d = t + (((e >> 2) | (e << 30)) ^ ((e >> 13) | (e << 19)) ^ ((e >> 22) | (e << 10))) + ((e & f) | (g & (e | f)));
-            w13 += (((w11 >> 17) | (w11 << 15)) ^ ((w11 >> 19) | (w11 << 13)) ^ (w11 >> 10)) + w6 + (((w14 >> 7) | (w14 << 25)) ^ ((w14 >> 18) | (w14 << 14)) ^ (w14 >> 3));
-            t = c + (((h >> 6) | (h << 26)) ^ ((h >> 11) | (h << 21)) ^ ((h >> 25) | (h << 7))) + (b ^ (h & (a ^ b))) + 0xd5a79147 + w13;
-            g += t;
-            c = t + (((d >> 2) | (d << 30)) ^ ((d >> 13) | (d << 19)) ^ ((d >> 22) | (d << 10))) + ((d & e) | (f & (d | e)));
-            w14 += (((w12 >> 17) | (w12 << 15)) ^ ((w12 >> 19) | (w12 << 13)) ^ (w12 >> 10)) + w7 + (((w15 >> 7) | (w15 << 25)) ^ ((w15 >> 18) | (w15 << 14)) ^ (w15 >> 3));
-            t = b + (((g >> 6) | (g << 26)) ^ ((g >> 11) | (g << 21)) ^ ((g >> 25) | (g << 7))) + (a ^ (g & (h ^ a))) + 0x06ca6351 + w14;
-            f += t;
-            b = t + (((c >> 2) | (c << 30)) ^ ((c >> 13) | (c << 19)) ^ ((c >> 22) | (c << 10))) + ((c & d) | (e & (c | d)));
-            w15 += (((w13 >> 17) | (w13 << 15)) ^ ((w13 >> 19) | (w13 << 13)) ^ (w13 >> 10)) + w8 + (((w0 >> 7) | (w0 << 25)) ^ ((w0 >> 18) | (w0 << 14)) ^ (w0 >> 3));
-            t = a + (((f >> 6) | (f << 26)) ^ ((f >> 11) | (f << 21)) ^ ((f >> 25) | (f << 7))) + (h ^ (f & (g ^ h))) + 0x14292967 + w15;
-            e += t;
-            a = t + (((b >> 2) | (b << 30)) ^ ((b >> 13) | (b << 19)) ^ ((b >> 22) | (b << 10))) + ((b & c) | (d & (b | c)));
-            w0 += (((w14 >> 17) | (w14 << 15)) ^ ((w14 >> 19) | (w14 << 13)) ^ (w14 >> 10)) + w9 + (((w1 >> 7) | (w1 << 25)) ^ ((w1 >> 18) | (w1 << 14)) ^ (w1 >> 3));
-            t = h + (((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7))) + (g ^ (e & (f ^ g))) + 0x27b70a85 + w0;
-            d += t;
-            h = t + (((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10))) + ((a & b) | (c & (a | b)));
-            w1 += (((w15 >> 17) | (w15 << 15)) ^ ((w15 >> 19) | (w15 << 13)) ^ (w15 >> 10)) + w10 + (((w2 >> 7) | (w2 << 25)) ^ ((w2 >> 18) | (w2 << 14)) ^ (w2 >> 3));
-            t = g + (((d >> 6) | (d << 26)) ^ ((d >> 11) | (d << 21)) ^ ((d >> 25) | (d << 7))) + (f ^ (d & (e ^ f))) + 0x2e1b2138 + w1;
-            c += t;
-            g = t + (((h >> 2) | (h << 30)) ^ ((h >> 13) | (h << 19)) ^ ((h >> 22) | (h << 10))) + ((h & a) | (b & (h | a)));
-            w2 += (((w0 >> 17) | (w0 << 15)) ^ ((w0 >> 19) | (w0 << 13)) ^ (w0 >> 10)) + w11 + (((w3 >> 7) | (w3 << 25)) ^ ((w3 >> 18) | (w3 << 14)) ^ (w3 >> 3));
-            t = f + (((c >> 6) | (c << 26)) ^ ((c >> 11) | (c << 21)) ^ ((c >> 25) | (c << 7))) + (e ^ (c & (d ^ e))) + 0x4d2c6dfc + w2;
-            b += t;
-            f = t + (((g >> 2) | (g << 30)) ^ ((g >> 13) | (g << 19)) ^ ((g >> 22) | (g << 10))) + ((g & h) | (a & (g | h)));
-            w3 += (((w1 >> 17) | (w1 << 15)) ^ ((w1 >> 19) | (w1 << 13)) ^ (w1 >> 10)) + w12 + (((w4 >> 7) | (w4 << 25)) ^ ((w4 >> 18) | (w4 << 14)) ^ (w4 >> 3));
-            t = e + (((b >> 6) | (b << 26)) ^ ((b >> 11) | (b << 21)) ^ ((b >> 25) | (b << 7))) + (d ^ (b & (c ^ d))) + 0x53380d13 + w3;
-            a += t;
-            e = t + (((f >> 2) | (f << 30)) ^ ((f >> 13) | (f << 19)) ^ ((f >> 22) | (f << 10))) + ((f & g) | (h & (f | g)));
-            w4 += (((w2 >> 17) | (w2 << 15)) ^ ((w2 >> 19) | (w2 << 13)) ^ (w2 >> 10)) + w13 + (((w5 >> 7) | (w5 << 25)) ^ ((w5 >> 18) | (w5 << 14)) ^ (w5 >> 3));
-            t = d + (((a >> 6) | (a << 26)) ^ ((a >> 11) | (a << 21)) ^ ((a >> 25) | (a << 7))) + (c ^ (a & (b ^ c))) + 0x650a7354 + w4;
-            h += t;
-            d = t + (((e >> 2) | (e << 30)) ^ ((e >> 13) | (e << 19)) ^ ((e >> 22) | (e << 10))) + ((e & f) | (g & (e | f)));
-            w5 += (((w3 >> 17) | (w3 << 15)) ^ ((w3 >> 19) | (w3 << 13)) ^ (w3 >> 10)) + w14 + (((w6 >> 7) | (w6 << 25)) ^ ((w6 >> 18) | (w6 << 14)) ^ (w6 >> 3));
-            t = c + (((h >> 6) | (h << 26)) ^ ((h >> 11) | (h << 21)) ^ ((h >> 25) | (h << 7))) + (b ^ (h & (a ^ b))) + 0x766a0abb + w5;
-            g += t;
-            c = t + (((d >> 2) | (d << 30)) ^ ((d >> 13) | (d << 19)) ^ ((d >> 22) | (d << 10))) + ((d & e) | (f & (d | e)));
-            w6 += (((w4 >> 17) | (w4 << 15)) ^ ((w4 >> 19) | (w4 << 13)) ^ (w4 >> 10)) + w15 + (((w7 >> 7) | (w7 << 25)) ^ ((w7 >> 18) | (w7 << 14)) ^ (w7 >> 3));
-            t = b + (((g >> 6) | (g << 26)) ^ ((g >> 11) | (g << 21)) ^ ((g >> 25) | (g << 7))) + (a ^ (g & (h ^ a))) + 0x81c2c92e + w6;
-            f += t;
-            b = t + (((c >> 2) | (c << 30)) ^ ((c >> 13) | (c << 19)) ^ ((c >> 22) | (c << 10))) + ((c & d) | (e & (c | d)));
-            w7 += (((w5 >> 17) | (w5 << 15)) ^ ((w5 >> 19) | (w5 << 13)) ^ (w5 >> 10)) + w0 + (((w8 >> 7) | (w8 << 25)) ^ ((w8 >> 18) | (w8 << 14)) ^ (w8 >> 3));
-            t = a + (((f >> 6) | (f << 26)) ^ ((f >> 11) | (f << 21)) ^ ((f >> 25) | (f << 7))) + (h ^ (f & (g ^ h))) + 0x92722c85 + w7;
-            e += t;
-            a = t + (((b >> 2) | (b << 30)) ^ ((b >> 13) | (b << 19)) ^ ((b >> 22) | (b << 10))) + ((b & c) | (d & (b | c)));
-            w8 += (((w6 >> 17) | (w6 << 15)) ^ ((w6 >> 19) | (w6 << 13)) ^ (w6 >> 10)) + w1 + (((w9 >> 7) | (w9 << 25)) ^ ((w9 >> 18) | (w9 << 14)) ^ (w9 >> 3));
-            t = h + (((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7))) + (g ^ (e & (f ^ g))) + 0xa2bfe8a1 + w8;
-            d += t;
-            h = t + (((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10))) + ((a & b) | (c & (a | b)));
-            w9 += (((w7 >> 17) | (w7 << 15)) ^ ((w7 >> 19) | (w7 << 13)) ^ (w7 >> 10)) + w2 + (((w10 >> 7) | (w10 << 25)) ^ ((w10 >> 18) | (w10 << 14)) ^ (w10 >> 3));
-            t = g + (((d >> 6) | (d << 26)) ^ ((d >> 11) | (d << 21)) ^ ((d >> 25) | (d << 7))) + (f ^ (d & (e ^ f))) + 0xa81a664b + w9;
-            c += t;
-            g = t + (((h >> 2) | (h << 30)) ^ ((h >> 13) | (h << 19)) ^ ((h >> 22) | (h << 10))) + ((h & a) | (b & (h | a)));
-            w10 += (((w8 >> 17) | (w8 << 15)) ^ ((w8 >> 19) | (w8 << 13)) ^ (w8 >> 10)) + w3 + (((w11 >> 7) | (w11 << 25)) ^ ((w11 >> 18) | (w11 << 14)) ^ (w11 >> 3));
-            t = f + (((c >> 6) | (c << 26)) ^ ((c >> 11) | (c << 21)) ^ ((c >> 25) | (c << 7))) + (e ^ (c & (d ^ e))) + 0xc24b8b70 + w10;
-            b += t;
-            f = t + (((g >> 2) | (g << 30)) ^ ((g >> 13) | (g << 19)) ^ ((g >> 22) | (g << 10))) + ((g & h) | (a & (g | h)));
-            w11 += (((w9 >> 17) | (w9 << 15)) ^ ((w9 >> 19) | (w9 << 13)) ^ (w9 >> 10)) + w4 + (((w12 >> 7) | (w12 << 25)) ^ ((w12 >> 18) | (w12 << 14)) ^ (w12 >> 3));
-            t = e + (((b >> 6) | (b << 26)) ^ ((b >> 11) | (b << 21)) ^ ((b >> 25) | (b << 7))) + (d ^ (b & (c ^ d))) + 0xc76c51a3 + w11;
-            a += t;
-            e = t + (((f >> 2) | (f << 30)) ^ ((f >> 13) | (f << 19)) ^ ((f >> 22) | (f << 10))) + ((f & g) | (h & (f | g)));
-            w12 += (((w10 >> 17) | (w10 << 15)) ^ ((w10 >> 19) | (w10 << 13)) ^ (w10 >> 10)) + w5 + (((w13 >> 7) | (w13 << 25)) ^ ((w13 >> 18) | (w13 << 14)) ^ (w13 >> 3));
-            t = d + (((a >> 6) | (a << 26)) ^ ((a >> 11) | (a << 21)) ^ ((a >> 25) | (a << 7))) + (c ^ (a & (b ^ c))) + 0xd192e819 + w12;
-            h += t;
-            d = t + (((e >> 2) | (e << 30)) ^ ((e >> 13) | (e << 19)) ^ ((e >> 22) | (e << 10))) + ((e & f) | (g & (e | f)));
-            w13 += (((w11 >> 17) | (w11 << 15)) ^ ((w11 >> 19) | (w11 << 13)) ^ (w11 >> 10)) + w6 + (((w14 >> 7) | (w14 << 25)) ^ ((w14 >> 18) | (w14 << 14)) ^ (w14 >> 3));
-            t = c + (((h >> 6) | (h << 26)) ^ ((h >> 11) | (h << 21)) ^ ((h >> 25) | (h << 7))) + (b ^ (h & (a ^ b))) + 0xd6990624 + w13;
-            g += t;
-            c = t + (((d >> 2) | (d << 30)) ^ ((d >> 13) | (d << 19)) ^ ((d >> 22) | (d << 10))) + ((d & e) | (f & (d | e)));
-            w14 += (((w12 >> 17) | (w12 << 15)) ^ ((w12 >> 19) | (w12 << 13)) ^ (w12 >> 10)) + w7 + (((w15 >> 7) | (w15 << 25)) ^ ((w15 >> 18) | (w15 << 14)) ^ (w15 >> 3));
-            t = b + (((g >> 6) | (g << 26)) ^ ((g >> 11) | (g << 21)) ^ ((g >> 25) | (g << 7))) + (a ^ (g & (h ^ a))) + 0xf40e3585 + w14;
-            f += t;
-            b = t + (((c >> 2) | (c << 30)) ^ ((c >> 13) | (c << 19)) ^ ((c >> 22) | (c << 10))) + ((c & d) | (e & (c | d)));
-            w15 += (((w13 >> 17) | (w13 << 15)) ^ ((w13 >> 19) | (w13 << 13)) ^ (w13 >> 10)) + w8 + (((w0 >> 7) | (w0 << 25)) ^ ((w0 >> 18) | (w0 << 14)) ^ (w0 >> 3));
-            t = a + (((f >> 6) | (f << 26)) ^ ((f >> 11) | (f << 21)) ^ ((f >> 25) | (f << 7))) + (h ^ (f & (g ^ h))) + 0x106aa070 + w15;
-            e += t;
-            a = t + (((b >> 2) | (b << 30)) ^ ((b >> 13) | (b << 19)) ^ ((b >> 22) | (b << 10))) + ((b & c) | (d & (b | c)));
-            w0 += (((w14 >> 17) | (w14 << 15)) ^ ((w14 >> 19) | (w14 << 13)) ^ (w14 >> 10)) + w9 + (((w1 >> 7) | (w1 << 25)) ^ ((w1 >> 18) | (w1 << 14)) ^ (w1 >> 3));
-            t = h + (((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7))) + (g ^ (e & (f ^ g))) + 0x19a4c116 + w0;
-            d += t;
-            h = t + (((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10))) + ((a & b) | (c & (a | b)));
-            w1 += (((w15 >> 17) | (w15 << 15)) ^ ((w15 >> 19) | (w15 << 13)) ^ (w15 >> 10)) + w10 + (((w2 >> 7) | (w2 << 25)) ^ ((w2 >> 18) | (w2 << 14)) ^ (w2 >> 3));
-            t = g + (((d >> 6) | (d << 26)) ^ ((d >> 11) | (d << 21)) ^ ((d >> 25) | (d << 7))) + (f ^ (d & (e ^ f))) + 0x1e376c08 + w1;
-            c += t;
-            g = t + (((h >> 2) | (h << 30)) ^ ((h >> 13) | (h << 19)) ^ ((h >> 22) | (h << 10))) + ((h & a) | (b & (h | a)));
-            w2 += (((w0 >> 17) | (w0 << 15)) ^ ((w0 >> 19) | (w0 << 13)) ^ (w0 >> 10)) + w11 + (((w3 >> 7) | (w3 << 25)) ^ ((w3 >> 18) | (w3 << 14)) ^ (w3 >> 3));
-            t = f + (((c >> 6) | (c << 26)) ^ ((c >> 11) | (c << 21)) ^ ((c >> 25) | (c << 7))) + (e ^ (c & (d ^ e))) + 0x2748774c + w2;
-            b += t;
-            f = t + (((g >> 2) | (g << 30)) ^ ((g >> 13) | (g << 19)) ^ ((g >> 22) | (g << 10))) + ((g & h) | (a & (g | h)));
-            w3 += (((w1 >> 17) | (w1 << 15)) ^ ((w1 >> 19) | (w1 << 13)) ^ (w1 >> 10)) + w12 + (((w4 >> 7) | (w4 << 25)) ^ ((w4 >> 18) | (w4 << 14)) ^ (w4 >> 3));
-            t = e + (((b >> 6) | (b << 26)) ^ ((b >> 11) | (b << 21)) ^ ((b >> 25) | (b << 7))) + (d ^ (b & (c ^ d))) + 0x34b0bcb5 + w3;
-            a += t;
-            e = t + (((f >> 2) | (f << 30)) ^ ((f >> 13) | (f << 19)) ^ ((f >> 22) | (f << 10))) + ((f & g) | (h & (f | g)));
-            w4 += (((w2 >> 17) | (w2 << 15)) ^ ((w2 >> 19) | (w2 << 13)) ^ (w2 >> 10)) + w13 + (((w5 >> 7) | (w5 << 25)) ^ ((w5 >> 18) | (w5 << 14)) ^ (w5 >> 3));
-            t = d + (((a >> 6) | (a << 26)) ^ ((a >> 11) | (a << 21)) ^ ((a >> 25) | (a << 7))) + (c ^ (a & (b ^ c))) + 0x391c0cb3 + w4;
-            h += t;
-            d = t + (((e >> 2) | (e << 30)) ^ ((e >> 13) | (e << 19)) ^ ((e >> 22) | (e << 10))) + ((e & f) | (g & (e | f)));
-            w5 += (((w3 >> 17) | (w3 << 15)) ^ ((w3 >> 19) | (w3 << 13)) ^ (w3 >> 10)) + w14 + (((w6 >> 7) | (w6 << 25)) ^ ((w6 >> 18) | (w6 << 14)) ^ (w6 >> 3));
-            t = c + (((h >> 6) | (h << 26)) ^ ((h >> 11) | (h << 21)) ^ ((h >> 25) | (h << 7))) + (b ^ (h & (a ^ b))) + 0x4ed8aa4a + w5;
-            g += t;
-            c = t + (((d >> 2) | (d << 30)) ^ ((d >> 13) | (d << 19)) ^ ((d >> 22) | (d << 10))) + ((d & e) | (f & (d | e)));
-            w6 += (((w4 >> 17) | (w4 << 15)) ^ ((w4 >> 19) | (w4 << 13)) ^ (w4 >> 10)) + w15 + (((w7 >> 7) | (w7 << 25)) ^ ((w7 >> 18) | (w7 << 14)) ^ (w7 >> 3));
-            t = b + (((g >> 6) | (g << 26)) ^ ((g >> 11) | (g << 21)) ^ ((g >> 25) | (g << 7))) + (a ^ (g & (h ^ a))) + 0x5b9cca4f + w6;
-            f += t;
-            b = t + (((c >> 2) | (c << 30)) ^ ((c >> 13) | (c << 19)) ^ ((c >> 22) | (c << 10))) + ((c & d) | (e & (c | d)));
-            w7 += (((w5 >> 17) | (w5 << 15)) ^ ((w5 >> 19) | (w5 << 13)) ^ (w5 >> 10)) + w0 + (((w8 >> 7) | (w8 << 25)) ^ ((w8 >> 18) | (w8 << 14)) ^ (w8 >> 3));
-            t = a + (((f >> 6) | (f << 26)) ^ ((f >> 11) | (f << 21)) ^ ((f >> 25) | (f << 7))) + (h ^ (f & (g ^ h))) + 0x682e6ff3 + w7;
-            e += t;
-            a = t + (((b >> 2) | (b << 30)) ^ ((b >> 13) | (b << 19)) ^ ((b >> 22) | (b << 10))) + ((b & c) | (d & (b | c)));
-            w8 += (((w6 >> 17) | (w6 << 15)) ^ ((w6 >> 19) | (w6 << 13)) ^ (w6 >> 10)) + w1 + (((w9 >> 7) | (w9 << 25)) ^ ((w9 >> 18) | (w9 << 14)) ^ (w9 >> 3));
-            t = h + (((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7))) + (g ^ (e & (f ^ g))) + 0x748f82ee + w8;
-            d += t;
-            h = t + (((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10))) + ((a & b) | (c & (a | b)));
-            w9 += (((w7 >> 17) | (w7 << 15)) ^ ((w7 >> 19) | (w7 << 13)) ^ (w7 >> 10)) + w2 + (((w10 >> 7) | (w10 << 25)) ^ ((w10 >> 18) | (w10 << 14)) ^ (w10 >> 3));
-            t = g + (((d >> 6) | (d << 26)) ^ ((d >> 11) | (d << 21)) ^ ((d >> 25) | (d << 7))) + (f ^ (d & (e ^ f))) + 0x78a5636f + w9;
-            c += t;
-            g = t + (((h >> 2) | (h << 30)) ^ ((h >> 13) | (h << 19)) ^ ((h >> 22) | (h << 10))) + ((h & a) | (b & (h | a)));
-            w10 += (((w8 >> 17) | (w8 << 15)) ^ ((w8 >> 19) | (w8 << 13)) ^ (w8 >> 10)) + w3 + (((w11 >> 7) | (w11 << 25)) ^ ((w11 >> 18) | (w11 << 14)) ^ (w11 >> 3));
-            t = f + (((c >> 6) | (c << 26)) ^ ((c >> 11) | (c << 21)) ^ ((c >> 25) | (c << 7))) + (e ^ (c & (d ^ e))) + 0x84c87814 + w10;
-            b += t;
-            f = t + (((g >> 2) | (g << 30)) ^ ((g >> 13) | (g << 19)) ^ ((g >> 22) | (g << 10))) + ((g & h) | (a & (g | h)));
-            w11 += (((w9 >> 17) | (w9 << 15)) ^ ((w9 >> 19) | (w9 << 13)) ^ (w9 >> 10)) + w4 + (((w12 >> 7) | (w12 << 25)) ^ ((w12 >> 18) | (w12 << 14)) ^ (w12 >> 3));
-            t = e + (((b >> 6) | (b << 26)) ^ ((b >> 11) | (b << 21)) ^ ((b >> 25) | (b << 7))) + (d ^ (b & (c ^ d))) + 0x8cc70208 + w11;
-            a += t;
-            e = t + (((f >> 2) | (f << 30)) ^ ((f >> 13) | (f << 19)) ^ ((f >> 22) | (f << 10))) + ((f & g) | (h & (f | g)));
-            w12 += (((w10 >> 17) | (w10 << 15)) ^ ((w10 >> 19) | (w10 << 13)) ^ (w10 >> 10)) + w5 + (((w13 >> 7) | (w13 << 25)) ^ ((w13 >> 18) | (w13 << 14)) ^ (w13 >> 3));
-            t = d + (((a >> 6) | (a << 26)) ^ ((a >> 11) | (a << 21)) ^ ((a >> 25) | (a << 7))) + (c ^ (a & (b ^ c))) + 0x90befffa + w12;
-            h += t;
-            d = t + (((e >> 2) | (e << 30)) ^ ((e >> 13) | (e << 19)) ^ ((e >> 22) | (e << 10))) + ((e & f) | (g & (e | f)));
-            w13 += (((w11 >> 17) | (w11 << 15)) ^ ((w11 >> 19) | (w11 << 13)) ^ (w11 >> 10)) + w6 + (((w14 >> 7) | (w14 << 25)) ^ ((w14 >> 18) | (w14 << 14)) ^ (w14 >> 3));
-            t = c + (((h >> 6) | (h << 26)) ^ ((h >> 11) | (h << 21)) ^ ((h >> 25) | (h << 7))) + (b ^ (h & (a ^ b))) + 0xa4506ceb + w13;
-            g += t;
-            c = t + (((d >> 2) | (d << 30)) ^ ((d >> 13) | (d << 19)) ^ ((d >> 22) | (d << 10))) + ((d & e) | (f & (d | e)));
-            w14 += (((w12 >> 17) | (w12 << 15)) ^ ((w12 >> 19) | (w12 << 13)) ^ (w12 >> 10)) + w7 + (((w15 >> 7) | (w15 << 25)) ^ ((w15 >> 18) | (w15 << 14)) ^ (w15 >> 3));
-            t = b + (((g >> 6) | (g << 26)) ^ ((g >> 11) | (g << 21)) ^ ((g >> 25) | (g << 7))) + (a ^ (g & (h ^ a))) + 0xbef9a3f7 + w14;
-            f += t;
-            b = t + (((c >> 2) | (c << 30)) ^ ((c >> 13) | (c << 19)) ^ ((c >> 22) | (c << 10))) + ((c & d) | (e & (c | d)));
-            w15 += (((w13 >> 17) | (w13 << 15)) ^ ((w13 >> 19) | (w13 << 13)) ^ (w13 >> 10)) + w8 + (((w0 >> 7) | (w0 << 25)) ^ ((w0 >> 18) | (w0 << 14)) ^ (w0 >> 3));
-            t = a + (((f >> 6) | (f << 26)) ^ ((f >> 11) | (f << 21)) ^ ((f >> 25) | (f << 7))) + (h ^ (f & (g ^ h))) + 0xc67178f2 + w15;
-            e += t;
-            a = t + (((b >> 2) | (b << 30)) ^ ((b >> 13) | (b << 19)) ^ ((b >> 22) | (b << 10))) + ((b & c) | (d & (b | c)));
-            WriteWord(0x6a09e667 + a, output, offset + 0);
-            WriteWord(0xbb67ae85 + b, output, offset + 4);
-            WriteWord(0x3c6ef372 + c, output, offset + 8);
-            WriteWord(0xa54ff53a + d, output, offset + 12);
-            WriteWord(0x510e527f + e, output, offset + 16);
-            WriteWord(0x9b05688c + f, output, offset + 20);
-            WriteWord(0x1f83d9ab + g, output, offset + 24);
-            WriteWord(0x5be0cd19 + h, output, offset + 28);
-        }
-
-        private static void SetInitialHash(uint[] h)
-        {
-            // FIPS 180-4 §5.3.3.
-            h[0] = 0x6a09e667;
-            h[1] = 0xbb67ae85;
-            h[2] = 0x3c6ef372;
-            h[3] = 0xa54ff53a;
-            h[4] = 0x510e527f;
-            h[5] = 0x9b05688c;
-            h[6] = 0x1f83d9ab;
-            h[7] = 0x5be0cd19;
-        }
-
-        private static void WriteDigest(uint[] h, byte[] output, int offset)
-        {
-            for (int i = 0; i < 8; i++)
-            {
-                WriteWord(h[i], output, offset + (4 * i));
-            }
-        }
-
-        private static void WriteWord(uint x, byte[] output, int offset)
-        {
-            output[offset] = (byte)(x >> 24);
-            output[offset + 1] = (byte)(x >> 16);
-            output[offset + 2] = (byte)(x >> 8);
-            output[offset + 3] = (byte)x;
-        }
-
-        // FIPS 180-4 §6.2.2, fully unrolled: the 16-word message schedule lives in locals (w[t] for t >= 16 replaces
-        // w[t - 16] in place), K (§4.2.2) is inlined as literals and the roles of a..h rotate each round. No array access and
-        // no call inside the rounds: on nanoCLR every IL instruction counts.
-        private static void Compress(uint[] state, byte[] block, int offset)
-        {
-            uint a = state[0], b = state[1], c = state[2], d = state[3];
-            uint e = state[4], f = state[5], g = state[6], h = state[7];
-            uint t;
-            uint w0 = ((uint)block[offset + 0] << 24) | ((uint)block[offset + 1] << 16) | ((uint)block[offset + 2] << 8) | block[offset + 3];
-            uint w1 = ((uint)block[offset + 4] << 24) | ((uint)block[offset + 5] << 16) | ((uint)block[offset + 6] << 8) | block[offset + 7];
-            uint w2 = ((uint)block[offset + 8] << 24) | ((uint)block[offset + 9] << 16) | ((uint)block[offset + 10] << 8) | block[offset + 11];
-            uint w3 = ((uint)block[offset + 12] << 24) | ((uint)block[offset + 13] << 16) | ((uint)block[offset + 14] << 8) | block[offset + 15];
-            uint w4 = ((uint)block[offset + 16] << 24) | ((uint)block[offset + 17] << 16) | ((uint)block[offset + 18] << 8) | block[offset + 19];
-            uint w5 = ((uint)block[offset + 20] << 24) | ((uint)block[offset + 21] << 16) | ((uint)block[offset + 22] << 8) | block[offset + 23];
-            uint w6 = ((uint)block[offset + 24] << 24) | ((uint)block[offset + 25] << 16) | ((uint)block[offset + 26] << 8) | block[offset + 27];
-            uint w7 = ((uint)block[offset + 28] << 24) | ((uint)block[offset + 29] << 16) | ((uint)block[offset + 30] << 8) | block[offset + 31];
-            uint w8 = ((uint)block[offset + 32] << 24) | ((uint)block[offset + 33] << 16) | ((uint)block[offset + 34] << 8) | block[offset + 35];
-            uint w9 = ((uint)block[offset + 36] << 24) | ((uint)block[offset + 37] << 16) | ((uint)block[offset + 38] << 8) | block[offset + 39];
-            uint w10 = ((uint)block[offset + 40] << 24) | ((uint)block[offset + 41] << 16) | ((uint)block[offset + 42] << 8) | block[offset + 43];
-            uint w11 = ((uint)block[offset + 44] << 24) | ((uint)block[offset + 45] << 16) | ((uint)block[offset + 46] << 8) | block[offset + 47];
-            uint w12 = ((uint)block[offset + 48] << 24) | ((uint)block[offset + 49] << 16) | ((uint)block[offset + 50] << 8) | block[offset + 51];
+            uint w0 = words[0];
+            uint w1 = words[1];
+            uint w2 = words[2];
+            uint w3 = words[3];
+            uint w4 = words[4];
+            uint w5 = words[5];
+            uint w6 = words[6];
+            uint w7 = words[7];
+            uint w8 = words[8];
+            uint w9 = words[9];
+            uint w10 = words[10];
+            uint w11 = words[11];
+            uint w12 = words[12];
             uint w13 = ((uint)block[offset + 52] << 24) | ((uint)block[offset + 53] << 16) | ((uint)block[offset + 54] << 8) | block[offset + 55];
             uint w14 = ((uint)block[offset + 56] << 24) | ((uint)block[offset + 57] << 16) | ((uint)block[offset + 58] << 8) | block[offset + 59];
             uint w15 = ((uint)block[offset + 60] << 24) | ((uint)block[offset + 61] << 16) | ((uint)block[offset + 62] << 8) | block[offset + 63];
-
-            t = h + (((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7))) + (g ^ (e & (f ^ g))) + 0x428a2f98 + w0;
-            d += t;
-            h = t + (((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10))) + ((a & b) | (c & (a | b)));
-            t = g + (((d >> 6) | (d << 26)) ^ ((d >> 11) | (d << 21)) ^ ((d >> 25) | (d << 7))) + (f ^ (d & (e ^ f))) + 0x71374491 + w1;
-            c += t;
-            g = t + (((h >> 2) | (h << 30)) ^ ((h >> 13) | (h << 19)) ^ ((h >> 22) | (h << 10))) + ((h & a) | (b & (h | a)));
-            t = f + (((c >> 6) | (c << 26)) ^ ((c >> 11) | (c << 21)) ^ ((c >> 25) | (c << 7))) + (e ^ (c & (d ^ e))) + 0xb5c0fbcf + w2;
-            b += t;
-            f = t + (((g >> 2) | (g << 30)) ^ ((g >> 13) | (g << 19)) ^ ((g >> 22) | (g << 10))) + ((g & h) | (a & (g | h)));
-            t = e + (((b >> 6) | (b << 26)) ^ ((b >> 11) | (b << 21)) ^ ((b >> 25) | (b << 7))) + (d ^ (b & (c ^ d))) + 0xe9b5dba5 + w3;
-            a += t;
-            e = t + (((f >> 2) | (f << 30)) ^ ((f >> 13) | (f << 19)) ^ ((f >> 22) | (f << 10))) + ((f & g) | (h & (f | g)));
-            t = d + (((a >> 6) | (a << 26)) ^ ((a >> 11) | (a << 21)) ^ ((a >> 25) | (a << 7))) + (c ^ (a & (b ^ c))) + 0x3956c25b + w4;
-            h += t;
-            d = t + (((e >> 2) | (e << 30)) ^ ((e >> 13) | (e << 19)) ^ ((e >> 22) | (e << 10))) + ((e & f) | (g & (e | f)));
-            t = c + (((h >> 6) | (h << 26)) ^ ((h >> 11) | (h << 21)) ^ ((h >> 25) | (h << 7))) + (b ^ (h & (a ^ b))) + 0x59f111f1 + w5;
-            g += t;
-            c = t + (((d >> 2) | (d << 30)) ^ ((d >> 13) | (d << 19)) ^ ((d >> 22) | (d << 10))) + ((d & e) | (f & (d | e)));
-            t = b + (((g >> 6) | (g << 26)) ^ ((g >> 11) | (g << 21)) ^ ((g >> 25) | (g << 7))) + (a ^ (g & (h ^ a))) + 0x923f82a4 + w6;
-            f += t;
-            b = t + (((c >> 2) | (c << 30)) ^ ((c >> 13) | (c << 19)) ^ ((c >> 22) | (c << 10))) + ((c & d) | (e & (c | d)));
-            t = a + (((f >> 6) | (f << 26)) ^ ((f >> 11) | (f << 21)) ^ ((f >> 25) | (f << 7))) + (h ^ (f & (g ^ h))) + 0xab1c5ed5 + w7;
-            e += t;
-            a = t + (((b >> 2) | (b << 30)) ^ ((b >> 13) | (b << 19)) ^ ((b >> 22) | (b << 10))) + ((b & c) | (d & (b | c)));
-            t = h + (((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7))) + (g ^ (e & (f ^ g))) + 0xd807aa98 + w8;
-            d += t;
-            h = t + (((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10))) + ((a & b) | (c & (a | b)));
-            t = g + (((d >> 6) | (d << 26)) ^ ((d >> 11) | (d << 21)) ^ ((d >> 25) | (d << 7))) + (f ^ (d & (e ^ f))) + 0x12835b01 + w9;
-            c += t;
-            g = t + (((h >> 2) | (h << 30)) ^ ((h >> 13) | (h << 19)) ^ ((h >> 22) | (h << 10))) + ((h & a) | (b & (h | a)));
-            t = f + (((c >> 6) | (c << 26)) ^ ((c >> 11) | (c << 21)) ^ ((c >> 25) | (c << 7))) + (e ^ (c & (d ^ e))) + 0x243185be + w10;
-            b += t;
-            f = t + (((g >> 2) | (g << 30)) ^ ((g >> 13) | (g << 19)) ^ ((g >> 22) | (g << 10))) + ((g & h) | (a & (g | h)));
-            t = e + (((b >> 6) | (b << 26)) ^ ((b >> 11) | (b << 21)) ^ ((b >> 25) | (b << 7))) + (d ^ (b & (c ^ d))) + 0x550c7dc3 + w11;
-            a += t;
-            e = t + (((f >> 2) | (f << 30)) ^ ((f >> 13) | (f << 19)) ^ ((f >> 22) | (f << 10))) + ((f & g) | (h & (f | g)));
-            t = d + (((a >> 6) | (a << 26)) ^ ((a >> 11) | (a << 21)) ^ ((a >> 25) | (a << 7))) + (c ^ (a & (b ^ c))) + 0x72be5d74 + w12;
-            h += t;
-            d = t + (((e >> 2) | (e << 30)) ^ ((e >> 13) | (e << 19)) ^ ((e >> 22) | (e << 10))) + ((e & f) | (g & (e | f)));
             t = c + (((h >> 6) | (h << 26)) ^ ((h >> 11) | (h << 21)) ^ ((h >> 25) | (h << 7))) + (b ^ (h & (a ^ b))) + 0x80deb1fe + w13;
             g += t;
             c = t + (((d >> 2) | (d << 30)) ^ ((d >> 13) | (d << 19)) ^ ((d >> 22) | (d << 10))) + ((d & e) | (f & (d | e)));
@@ -764,7 +517,6 @@ namespace Qrng.Crypto
             t = a + (((f >> 6) | (f << 26)) ^ ((f >> 11) | (f << 21)) ^ ((f >> 25) | (f << 7))) + (h ^ (f & (g ^ h))) + 0xc67178f2 + w15;
             e += t;
             a = t + (((b >> 2) | (b << 30)) ^ ((b >> 13) | (b << 19)) ^ ((b >> 22) | (b << 10))) + ((b & c) | (d & (b | c)));
-
             state[0] += a;
             state[1] += b;
             state[2] += c;
