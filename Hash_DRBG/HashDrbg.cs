@@ -262,7 +262,7 @@ namespace Qrng.Crypto
             _instantiated = false;
         }
 
-        // Copies V into the caller's buffer: for the self-test's zeroisation check only.
+        // Copies V and C out: for the self-test's zeroisation check and Host.Tests only.
         internal void CopyState(byte[] v, byte[] c)
         {
             Array.Copy(_v, v, SeedLength);
