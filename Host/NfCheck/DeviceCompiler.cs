@@ -43,7 +43,7 @@ namespace Qrng.NfCheck
 
                 if (missing.Count > 0 || next.ProjectReferences.Any(r => !images.ContainsKey(r)))
                 {
-                    notes.Add($"{next.NfProj}: not compiled against nanoFramework assemblies (not available here: {string.Join(", ", missing.DefaultIfEmpty("a referenced project"))}); API listing applied instead");
+                    notes.Add($"{next.NfProj}: not compiled against nanoFramework assemblies (not available here: {string.Join(", ", missing.DefaultIfEmpty("a referenced project"))}); the syntax rules and, when present, the API listing cover it");
                     continue;
                 }
 
