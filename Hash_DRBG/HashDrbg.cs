@@ -74,6 +74,10 @@ namespace Qrng.Crypto
             _block[SeedLength] = 0x80;
             _block[62] = 0x01;
             _block[63] = 0xB8;
+
+            // Hash_df's prefix: counter byte || no_of_bits_to_return = 440 as a 32-bit big-endian integer (§10.3.1).
+            _prefix[3] = 0x01;
+            _prefix[4] = 0xB8;
         }
 
         /// <summary>Requests allowed between reseeds.</summary>
@@ -285,10 +289,6 @@ namespace Qrng.Crypto
         {
             Sha256 sha = _sha;
             byte[] head = _prefix;
-            head[1] = 0x00;
-            head[2] = 0x00;
-            head[3] = 0x01;
-            head[4] = 0xB8;
             for (int counter = 1; counter <= 2; counter++)
             {
                 head[0] = (byte)counter;
