@@ -1,0 +1,31 @@
+using MathNet.Numerics.Distributions;
+
+namespace Qrng.Model;
+
+/// <summary>Draws ADC values from the paper's physical model (Eq. 1–4). Seeded: the same seed gives the same values.</summary>
+public sealed class PixelSampler(SensorParams sensor, NoiseParams noise, int seed)
+{
+    private readonly Random _rng = new(seed);
+
+    /// <summary>One Z = clamp(floor(K·(Ne + Nd) + R)), Ne ~ Poisson(μe), Nd ~ Poisson(μdark), R ~ N(μr, σr²).</summary>
+    public int Sample(double muE)
+    {
+        double x = noise.MuR;
+        long electrons = 0;
+        if (muE > 0) electrons += Poisson.Sample(_rng, muE);
+        if (noise.MuDark > 0) electrons += Poisson.Sample(_rng, noise.MuDark);
+        x += sensor.K * electrons;
+        if (noise.SigmaR > 0) x += Normal.Sample(_rng, 0, noise.SigmaR);
+        double f = Math.Floor(x);
+        return f < 0 ? 0 : f > sensor.AdcMax ? sensor.AdcMax : (int)f;
+    }
+
+    /// <summary>A histogram of <paramref name="samples"/> values at light level μe (0 = dark frames, LED off).</summary>
+    public Histogram Histogram(double muE, long samples)
+    {
+        if (samples < 1 || samples > 1_000_000_000) throw new ModelException($"samples must be in [1, 1e9], got {samples}");
+        var counts = new long[sensor.AdcMax + 1];
+        for (long i = 0; i < samples; i++) counts[Sample(muE)]++;
+        return new Histogram(counts);
+    }
+}
