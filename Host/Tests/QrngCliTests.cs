@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace Qrng.Host.Tests
+{
+    /// <summary>`qrng model ...` as a user runs it: a separate process, exit codes, one-line errors, files written.</summary>
+    public class QrngCliTests : IDisposable
+    {
+        private readonly string _dir = Directory.CreateTempSubdirectory("qrng-cli").FullName;
+
+        public void Dispose() => Directory.Delete(_dir, true);
+
+        internal static (int code, string stdout, string stderr) Qrng(params string[] args)
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qrng.dll"));
+            foreach (string a in args) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            string output = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            return (p.ExitCode, output, err.Result);
+        }
+
+        private static void AssertPng(string path)
+        {
+            var bytes = File.ReadAllBytes(path);
+            Assert.True(bytes.Length > 10_000, $"{path}: {bytes.Length} bytes");
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, bytes[..4]);
+        }
+
+        [Fact]
+        public void Hmin_prints_the_paper_value()
+        {
+            var (code, output, _) = Qrng("model", "hmin", "--mu-e", "625", "--noise", "none");
+            Assert.Equal(0, code);
+            Assert.Contains("H_min(Z23|E) = 0.981876 bit per bit", output);
+        }
+
+        [Fact]
+        public void Curve_writes_csv_and_the_fig7_plot()
+        {
+            string csv = Path.Combine(_dir, "c.csv"), png = Path.Combine(_dir, "c.png");
+            var (code, _, err) = Qrng("model", "curve", "--from", "400", "--to", "800", "--points", "9", "--csv", csv, "--plot", png);
+            Assert.True(code == 0, err);
+            var lines = File.ReadAllLines(csv);
+            Assert.Equal("mu_e,hmin_per_bit,h_no_side_info_per_bit,p_guess", lines[0]);
+            Assert.Equal(10, lines.Length);
+            Assert.StartsWith("400,0.98162", lines[1]);
+            AssertPng(png);
+        }
+
+        [Fact]
+        public void Zdist_and_failure_draw_figs_2_and_8()
+        {
+            string a = Path.Combine(_dir, "a.png"), b = Path.Combine(_dir, "b.png"), f = Path.Combine(_dir, "f.png");
+            Assert.Equal(0, Qrng("model", "zdist", "--mu-e", "625", "--noise", "none", "--plot", a, "--plot-bits", b).code);
+            var (code, output, _) = Qrng("model", "failure", "--from", "100", "--to", "1100", "--points", "21", "--plot", f);
+            Assert.Equal(0, code);
+            Assert.Contains("P(fail) <= 1e-6 at every grid point from mu_e = 150 to 1000", output);
+            AssertPng(a); AssertPng(b); AssertPng(f);
+        }
+
+        [Fact]
+        public void Thresholds_prints_the_firmware_configuration()
+        {
+            var (code, output, _) = Qrng("model", "thresholds", "--h-low", "0.97");
+            Assert.Equal(0, code);
+            Assert.Contains("health.t_minus = 66\nhealth.t_plus = 970\nhealth.n_minus = 1\nhealth.n_plus = 1", output);
+            // the paper's configuration misses epsilon = 1e-9 at H_l = 0.97 (1.2e-7): said, and exit code 1
+            (code, output, _) = Qrng("model", "thresholds", "--h-low", "0.97", "--check", "64,940,1,1");
+            Assert.Equal(1, code);
+            Assert.Contains("EXCEEDS epsilon", output);
+        }
+
+        [Fact]
+        public void Simulated_dark_histogram_fits_back()
+        {
+            string h = Path.Combine(_dir, "dark.csv"), png = Path.Combine(_dir, "fit.png");
+            Assert.Equal(0, Qrng("model", "simulate-dark", "--out", h, "--samples", "64000", "--seed", "4").code);
+            var (code, output, err) = Qrng("model", "fit-noise", h, "--adc-offset", "8", "--plot", png);
+            Assert.True(code == 0, err);
+            Assert.Matches(@"mu_r    = +-13\.[56]", output);
+            Assert.Contains("use: --noise -13.", output);
+            AssertPng(png);
+        }
+
+        public static TheoryData<string[], string> BadInputs => new()
+        {
+            { ["model", "hmin", "--mu-e", "-5"], "mu_e must be" },
+            { ["model", "hmin", "--mu-e", "625", "--noise", "loud"], "--noise: expected" },
+            { ["model", "hmin", "--mu-e", "625", "--k", "0"], "K must be" },
+            { ["model", "curve", "--from", "900", "--to", "100"], "--from" },
+            { ["model", "failure", "--t-minus", "950", "--t-plus", "940"], "T- (950) must not exceed T+" },
+            { ["model", "thresholds", "--check", "64,940"], "--check expects four integers" },
+            { ["model", "thresholds", "--h-low", "0.995"], "unreachable" },
+            { ["model", "thresholds", "--efficiencies", "/nonexistent/eff.txt"], "efficiency file not found" },
+            { ["model", "fit-noise", "/nonexistent/dark.csv"], "histogram file not found" },
+            { ["model", "curve", "--plot", "/nonexistent/dir/x.png"], "cannot write plot" },
+        };
+
+        [Theory]
+        [MemberData(nameof(BadInputs))]
+        public void Bad_input_is_one_line_on_stderr_and_exit_code_2(string[] args, string message)
+        {
+            var (code, _, err) = Qrng(args);
+            Assert.Equal(2, code);
+            Assert.StartsWith("qrng: error: ", err);
+            Assert.Contains(message, err);
+            Assert.DoesNotContain("   at ", err);
+        }
+
+        [Fact]
+        public void A_malformed_histogram_names_the_line()
+        {
+            string h = Path.Combine(_dir, "bad.csv");
+            File.WriteAllText(h, "adc,count\n1,5\n2,-3\n");
+            var (code, _, err) = Qrng("model", "fit-noise", h);
+            Assert.Equal(2, code);
+            Assert.Contains("bad.csv:3: negative count", err);
+        }
+    }
+}
