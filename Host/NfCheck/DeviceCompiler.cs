@@ -10,6 +10,20 @@ namespace Qrng.NfCheck
     /// </summary>
     public static class DeviceCompiler
     {
+        private static readonly string[] HardwareMarkers = ["using System.Device.", "using System.IO.Ports", "using nanoFramework.", "Esp32"];
+
+        /// <summary>A source that needs no package beyond mscorlib: not in an Esp32/ folder, no hardware namespace, no ESP32 type.</summary>
+        public static bool IsPortable(string root, string dir, string file)
+        {
+            if (file.Replace('\\', '/').Split('/').Contains("Esp32"))
+            {
+                return false;
+            }
+
+            string text = File.ReadAllText(Path.Combine(root, dir, file));
+            return !HardwareMarkers.Any(m => text.Contains(m, StringComparison.Ordinal));
+        }
+
         public static string PackagesFolder =>
             Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
@@ -41,14 +55,29 @@ namespace Qrng.NfCheck
                     references.AddRange(dlls.Select(d => MetadataReference.CreateFromFile(d)));
                 }
 
-                if (missing.Count > 0 || next.ProjectReferences.Any(r => !images.ContainsKey(r)))
+                if (next.ProjectReferences.Any(r => !images.ContainsKey(r)))
                 {
-                    notes.Add($"{next.NfProj}: not compiled against nanoFramework assemblies (not available here: {string.Join(", ", missing.DefaultIfEmpty("a referenced project"))}); the syntax rules and, when present, the API listing cover it");
+                    notes.Add($"{next.NfProj}: not compiled against nanoFramework assemblies (a referenced project did not compile)");
                     continue;
                 }
 
+                var compile = next.Compile;
+                bool portableOnly = missing.Count > 0;
+                if (portableOnly)
+                {
+                    // Without the hardware packages, compile what does not need them (everything outside the
+                    // nanoFramework-only adapters) against mscorlib and the referenced projects' portable parts.
+                    if (missing.Any(m => m.StartsWith("nanoFramework.CoreLibrary ", StringComparison.Ordinal)))
+                    {
+                        notes.Add($"{next.NfProj}: not compiled (nanoFramework.CoreLibrary not available here)");
+                        continue;
+                    }
+
+                    compile = compile.Where(c => IsPortable(root, next.Dir, c)).ToList();
+                }
+
                 references.AddRange(next.ProjectReferences.Select(r => images[r]));
-                var trees = next.Compile.Select(c => SubsetChecker.Parse(File.ReadAllText(Path.Combine(root, next.Dir, c)), next.Dir + "/" + c));
+                var trees = compile.Select(c => SubsetChecker.Parse(File.ReadAllText(Path.Combine(root, next.Dir, c)), next.Dir + "/" + c));
                 var compilation = CSharpCompilation.Create(next.Name, trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
                 using var image = new MemoryStream();
                 var result = compilation.Emit(image);
@@ -61,7 +90,9 @@ namespace Qrng.NfCheck
                 if (result.Success)
                 {
                     images[next.NfProj] = MetadataReference.CreateFromImage(image.ToArray());
-                    notes.Add($"{next.NfProj}: compiled against {string.Join(", ", next.Packages.Select(p => p.Key + " " + p.Value))}");
+                    notes.Add(portableOnly
+                        ? $"{next.NfProj}: {compile.Count} of {next.Compile.Count} files compiled against nanoFramework.CoreLibrary {next.Packages["nanoFramework.CoreLibrary"]}; the rest needs packages not available here ({string.Join(", ", missing)}): the syntax rules and the API listing cover it"
+                        : $"{next.NfProj}: compiled against {string.Join(", ", next.Packages.Select(p => p.Key + " " + p.Value))}");
                 }
             }
         }

@@ -1,0 +1,198 @@
+using System;
+
+namespace Qrng.Firmware
+{
+    /// <summary>A configuration line the firmware cannot use.</summary>
+    public class ConfigException : Exception
+    {
+        public ConfigException(string message)
+            : base(message)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Everything tunable, with the defaults of the issue and the paper. Text form: one <c>key = value</c> per line,
+    /// '#' starts a comment (the format <c>qrng model thresholds</c> prints; docs/entropy-model.md).
+    /// </summary>
+    public sealed class FirmwareConfig
+    {
+        // T±/N± frame test (paper Sec. IV) in 10-bit ADC codes; N < 0 = scaled: 1 per 64 pixels, at least 1
+        public int TMinus = 64;
+        public int TPlus = 940;
+        public int NMinus = -1;
+        public int NPlus = -1;
+
+        // SP 800-90B: claimed min-entropy per 2-bit symbol in millibits (2 x 0.98, paper Fig. 7), alpha = 2^-AlphaExponent
+        public int ClaimedMilliBitsPerSymbol = 1960;
+        public int AlphaExponent = 20;
+        public int AptWindow = 512;                // SP 800-90B §4.4.2: 512 for non-binary symbols
+        public int StartupSymbols = 1024;          // SP 800-90B §4.3: at least 1024 samples
+        public int PixelRepeatCutoff = 10;         // a pixel repeating its raw value this many frames is stuck
+
+        // sensor
+        public int Width = 8;
+        public int Height = 8;
+        public int Exposure = 0x0100;
+
+        // LED loop: frame mean in 10-bit codes; the paper's plateau is mu_e ~ 250..1150, mean Z ~ 0.82 mu_e
+        public int LedTargetMean = 512;
+        public int LedMinMean = 246;
+        public int LedMaxMean = 820;
+        public int LedGain = 4;                    // duty steps (0.01 %) per code of error
+        public int LedInitialDuty = 5000;
+        public int LedPwmHz = 20000;
+
+        // output
+        public int OutputBytesPerFrame = 4096;
+        public int UartBaud = 921600;
+        public string DeviceSerial = "unprovisioned";
+
+        public int PixelCount
+        {
+            get { return Width * Height; }
+        }
+
+        public int EffectiveNMinus
+        {
+            get { return NMinus >= 0 ? NMinus : Scaled(); }
+        }
+
+        public int EffectiveNPlus
+        {
+            get { return NPlus >= 0 ? NPlus : Scaled(); }
+        }
+
+        private int Scaled()
+        {
+            int n = PixelCount / 64;
+            return n < 1 ? 1 : n;
+        }
+
+        /// <summary>Applies <c>key = value</c> lines on top of the current values.</summary>
+        public void Apply(string text)
+        {
+            string[] lines = text.Split('\n');
+            for (int i = 0; i < lines.Length; i++)
+            {
+                string line = lines[i];
+                int hash = line.IndexOf('#');
+                if (hash >= 0)
+                {
+                    line = line.Substring(0, hash);
+                }
+
+                line = line.Trim();
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                int eq = line.IndexOf('=');
+                if (eq <= 0)
+                {
+                    throw new ConfigException("line " + (i + 1) + ": expected 'key = value', got '" + line + "'");
+                }
+
+                Set(line.Substring(0, eq).Trim(), line.Substring(eq + 1).Trim(), i + 1);
+            }
+
+            Validate();
+        }
+
+        private void Set(string key, string value, int line)
+        {
+            if (key == "device.serial")
+            {
+                DeviceSerial = value;
+                return;
+            }
+
+            int v = ParseInt(value, key, line);
+            switch (key)
+            {
+                case "health.t_minus": TMinus = v; break;
+                case "health.t_plus": TPlus = v; break;
+                case "health.n_minus": NMinus = v; break;
+                case "health.n_plus": NPlus = v; break;
+                case "health.claimed_millibits_per_symbol": ClaimedMilliBitsPerSymbol = v; break;
+                case "health.alpha_exponent": AlphaExponent = v; break;
+                case "health.apt_window": AptWindow = v; break;
+                case "health.startup_symbols": StartupSymbols = v; break;
+                case "health.pixel_repeat_cutoff": PixelRepeatCutoff = v; break;
+                case "sensor.width": Width = v; break;
+                case "sensor.height": Height = v; break;
+                case "sensor.exposure": Exposure = v; break;
+                case "led.target_mean": LedTargetMean = v; break;
+                case "led.min_mean": LedMinMean = v; break;
+                case "led.max_mean": LedMaxMean = v; break;
+                case "led.gain": LedGain = v; break;
+                case "led.initial_duty": LedInitialDuty = v; break;
+                case "led.pwm_hz": LedPwmHz = v; break;
+                case "output.bytes_per_frame": OutputBytesPerFrame = v; break;
+                case "uart.baud": UartBaud = v; break;
+                default: throw new ConfigException("line " + line + ": unknown key '" + key + "'");
+            }
+        }
+
+        private static int ParseInt(string value, string key, int line)
+        {
+            if (value.Length == 0 || value.Length > 10)
+            {
+                throw new ConfigException("line " + line + ": " + key + " needs an integer, got '" + value + "'");
+            }
+
+            int sign = 1, i = 0;
+            long v = 0;
+            if (value[0] == '-')
+            {
+                sign = -1;
+                i = 1;
+            }
+
+            if (i == value.Length)
+            {
+                throw new ConfigException("line " + line + ": " + key + " needs an integer, got '" + value + "'");
+            }
+
+            for (; i < value.Length; i++)
+            {
+                char c = value[i];
+                if (c < '0' || c > '9')
+                {
+                    throw new ConfigException("line " + line + ": " + key + " needs an integer, got '" + value + "'");
+                }
+
+                v = (v * 10) + (c - '0');
+            }
+
+            return (int)(sign * v);
+        }
+
+        /// <summary>Refuses combinations the pipeline cannot run with.</summary>
+        public void Validate()
+        {
+            Check(Width >= 4 && Height >= 4 && Width % 4 == 0 && Height % 4 == 0 && Width * Height <= 12800, "sensor.width/height: multiples of 4, at most 12800 pixels");
+            Check(TMinus >= 0 && TPlus <= 1023 && TMinus <= TPlus, "health.t_minus <= health.t_plus within 0..1023");
+            Check(EffectiveNMinus < PixelCount && EffectiveNPlus < PixelCount, "health.n_minus/n_plus must be below the pixel count");
+            Check(ClaimedMilliBitsPerSymbol > 0 && ClaimedMilliBitsPerSymbol <= 2000, "health.claimed_millibits_per_symbol in 1..2000 (2 bits per symbol at most)");
+            Check(AlphaExponent >= 10 && AlphaExponent <= 40, "health.alpha_exponent in 10..40");
+            Check(AptWindow >= 64 && AptWindow <= 65536, "health.apt_window in 64..65536");
+            Check(StartupSymbols >= 1024, "health.startup_symbols >= 1024 (SP 800-90B §4.3)");
+            Check(PixelRepeatCutoff >= 3, "health.pixel_repeat_cutoff >= 3");
+            Check(LedMinMean < LedTargetMean && LedTargetMean < LedMaxMean, "led.min_mean < led.target_mean < led.max_mean");
+            Check(LedGain > 0 && LedInitialDuty >= 0 && LedInitialDuty <= 10000, "led.gain > 0, led.initial_duty in 0..10000");
+            Check(OutputBytesPerFrame >= 1 && OutputBytesPerFrame <= 65536, "output.bytes_per_frame in 1..65536");
+            Check(UartBaud >= 9600, "uart.baud >= 9600");
+            Check(Exposure >= 1 && Exposure <= 0xFFFF, "sensor.exposure in 1..65535");
+        }
+
+        private static void Check(bool ok, string what)
+        {
+            if (!ok)
+            {
+                throw new ConfigException(what);
+            }
+        }
+    }
+}
