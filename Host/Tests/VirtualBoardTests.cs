@@ -1,0 +1,202 @@
+using Qrng.Drivers;
+using Qrng.Firmware;
+using Qrng.VirtualBoard;
+using Xunit;
+
+namespace Qrng.Host.Tests
+{
+    /// <summary>
+    /// The firmware's engine and driver on the virtual board, end to end: a healthy run streams, every fault knob is
+    /// detected, nothing leaves the device while unhealthy, and output resumes only after a fresh start-up test.
+    /// </summary>
+    public class VirtualBoardTests
+    {
+        internal static (Board board, MemoryStream uart, StreamSink sink) NewBoard(int seed = 1, FirmwareConfig config = null)
+        {
+            var uart = new MemoryStream();
+            var sink = new StreamSink(uart, long.MaxValue);
+            return (new Board(config ?? new FirmwareConfig(), sink, seed), uart, sink);
+        }
+
+        private static void StepUntilStreaming(Board b, int maxFrames = 200)
+        {
+            for (int i = 0; i < maxFrames && b.Status.State != EngineState.Streaming; i++) b.Step();
+            Assert.True(b.Status.State == EngineState.Streaming, $"not streaming after {maxFrames} frames: {b.Status.Summary()}");
+        }
+
+        [Fact]
+        public void A_healthy_board_streams_uniform_bytes()
+        {
+            var (b, uart, _) = NewBoard();
+            for (int i = 0; i < 400; i++) b.Step();
+            var s = b.Status;
+            Assert.Equal(EngineState.Streaming, s.State);
+            Assert.Equal(Fault.None, s.LastFault);
+            Assert.Equal(1, s.StartupTestsPassed);
+            Assert.Equal(1, s.Instantiations);
+            Assert.True(s.Reseeds > 100, $"reseeds {s.Reseeds}");
+            Assert.Equal(uart.Length, s.BytesOut);
+            // frames before streaming: 16 for the 1024-symbol start-up test, then 4 to pool 384 bits (50 bytes)
+            Assert.Equal((400 - 16 - 3) * 4096L, s.BytesOut);
+            var counts = new long[256];
+            foreach (byte x in uart.ToArray()) counts[x]++;
+            double expected = uart.Length / 256.0, chi = counts.Sum(c => (c - expected) * (c - expected) / expected);
+            double p = 1 - MathNet.Numerics.Distributions.ChiSquared.CDF(255, chi);
+            Assert.True(p > 1e-4, $"chi2 {chi}, p {p}");
+            Assert.InRange(s.LastMean, 450, 575);          // the LED loop holds the target 512
+        }
+
+        [Fact]
+        public void The_same_seed_gives_the_same_bytes()
+        {
+            var (a, ua, _) = NewBoard(7);
+            var (b, ub, _) = NewBoard(7);
+            var (c, uc, _) = NewBoard(8);
+            for (int i = 0; i < 60; i++) { a.Step(); b.Step(); c.Step(); }
+            Assert.Equal(ua.ToArray(), ub.ToArray());
+            Assert.NotEqual(ua.ToArray(), uc.ToArray());
+        }
+
+        public static TheoryData<string, Fault, int> Faults => new()
+        {
+            // knob, the fault the status must name, frames allowed to detect it
+            { "led-dead", Fault.FrameLow, 1 },
+            { "led-saturated", Fault.FrameHigh, 1 },
+            { "frozen", Fault.FrameRepeated, 2 },
+            { "dead-pixel", Fault.PixelStuck, 10 },
+            { "hot-pixel", Fault.PixelStuck, 10 },
+            { "spi-garbage", Fault.SensorError, 1 },
+            { "unplugged", Fault.SensorError, 1 },
+            { "capture-hangs", Fault.SensorError, 1 },
+            { "stuck-bits", Fault.RepetitionCount, 1 },
+            // the APT judges whole windows: the first full window after the fault begins (<= 2 x 512 symbols)
+            { "bit3-stuck", Fault.AdaptiveProportion, 1 + 2 * 512 / 64 },
+        };
+
+        internal static void Set(VirtualArduCam cam, string knob, bool on)
+        {
+            switch (knob)
+            {
+                case "led-dead": cam.LedDead = on; break;
+                case "led-saturated": cam.LedSaturated = on; break;
+                case "frozen": cam.FrozenFrame = on; break;
+                case "dead-pixel": cam.DeadPixel = on ? 5 : -1; break;
+                case "hot-pixel": cam.HotPixel = on ? 9 : -1; break;
+                case "spi-garbage": cam.SpiFault = on ? SpiFault.Garbage : SpiFault.None; break;
+                case "unplugged": cam.SpiFault = on ? SpiFault.Unplugged : SpiFault.None; break;
+                case "capture-hangs": cam.CaptureHangs = on; break;
+                case "stuck-bits": cam.StuckBitsMask = on ? 0x03 : 0; break;
+                case "bit3-stuck": cam.StuckBitsMask = on ? 0x02 : 0; break;
+                default: throw new ArgumentException(knob);
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(Faults))]
+        public void Each_fault_is_detected_stops_output_and_recovers_after_a_fresh_startup_test(string knob, Fault fault, int detectWithin)
+        {
+            var (b, uart, _) = NewBoard(3);
+            StepUntilStreaming(b);
+            for (int i = 0; i < 5; i++) b.Step();
+            long startups = b.Status.StartupTestsPassed;
+
+            Set(b.Camera, knob, true);
+            long before = uart.Length;
+            int frames = 0;
+            while (b.Status.State == EngineState.Streaming && frames < detectWithin + 1) { b.Step(); frames++; }
+            Assert.True(b.Status.State != EngineState.Streaming, $"{knob}: still streaming after {frames} frames");
+            Assert.True(frames <= detectWithin, $"{knob}: detected after {frames} frames, allowed {detectWithin} ({b.Status.Summary()})");
+            Assert.Equal(fault, b.Status.LastFault);
+            // bytes written before detection are from frames that were healthy when they were tested
+            long atDetection = uart.Length;
+            Assert.True(atDetection - before <= (long)(frames - 1) * b.Config.OutputBytesPerFrame);
+
+            bool masks = fault == Fault.PixelStuck;      // a stuck pixel is masked: that clears the fault by itself
+            for (int i = 0; i < 100 && b.Status.State != EngineState.Streaming; i++)
+            {
+                b.Step();
+                if (b.Status.State != EngineState.Streaming) Assert.Equal(atDetection, uart.Length);   // not one byte while unhealthy
+            }
+            Assert.Equal(masks, b.Status.State == EngineState.Streaming);
+            Assert.False(string.IsNullOrEmpty(EngineStatus.Describe(b.Status.LastFault, b.Status.FaultDetail)));
+            if (masks) Assert.True(b.Status.StartupTestsPassed > startups);
+
+            Set(b.Camera, knob, false);
+            StepUntilStreaming(b);
+            Assert.True(b.Status.StartupTestsPassed > startups, "output resumed without a fresh start-up test");
+            b.Step();
+            Assert.True(uart.Length > atDetection);
+        }
+
+        [Fact]
+        public void A_stuck_pixel_is_masked_and_the_rest_keeps_streaming()
+        {
+            var (b, uart, _) = NewBoard(4);
+            StepUntilStreaming(b);
+            b.Camera.DeadPixel = 12;                 // never clears
+            for (int i = 0; i < 60; i++) b.Step();
+            Assert.Equal(1, b.Status.StuckPixels);
+            Assert.Equal(EngineState.Streaming, b.Status.State);
+        }
+
+        [Fact]
+        public void Slow_led_drift_is_followed_by_the_loop_until_the_duty_limit_is_reported()
+        {
+            var (b, uart, _) = NewBoard(5);
+            StepUntilStreaming(b);
+            b.Camera.DriftPerFrame = 0.002;          // the LED loses 0.2 % of its light per frame
+            long atLimit = -1;
+            for (int i = 0; i < 2000 && atLimit < 0; i++)
+            {
+                b.Step();
+                if (b.Status.LedAtLimit) atLimit = i;
+            }
+            Assert.True(atLimit > 100, $"the loop should compensate for a while (limit at frame {atLimit})");
+            Assert.Equal(10000, b.Status.LedDuty);
+            Assert.NotEqual(EngineState.Streaming, b.Status.State);
+            Assert.Equal(Fault.LightOutOfWindow, b.Status.LastFault);
+            long bytes = uart.Length;
+            for (int i = 0; i < 50; i++) b.Step();
+            Assert.Equal(bytes, uart.Length);
+        }
+
+        [Fact]
+        public void No_output_before_the_startup_test_and_the_first_instantiation()
+        {
+            var (b, uart, _) = NewBoard(6);
+            int frames = 0;
+            while (b.Status.State != EngineState.Streaming)
+            {
+                Assert.Equal(0, uart.Length);
+                b.Step();
+                frames++;
+            }
+            // 1024 symbols = 16 frames of 64 pixels, then ceil(384 bits / 7.84 bits per byte) = 50 bytes = 4 frames
+            Assert.Equal(16 + 4, frames);
+            Assert.True(b.Status.CreditedMilliBits >= 384_000);
+        }
+
+        [Fact]
+        public void Zero_bytes_allocated_per_frame_after_warm_up()
+        {
+            var b = new Board(new FirmwareConfig(), new StreamSink(Stream.Null, long.MaxValue), 9);
+            for (int i = 0; i < 100; i++) b.Step();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++) b.Step();
+            long after = GC.GetAllocatedBytesForCurrentThread();
+            Assert.Equal(EngineState.Streaming, b.Status.State);
+            Assert.Equal(0, after - before);
+        }
+
+        [Fact]
+        public void A_frame_of_128x100_pixels_streams_too()
+        {
+            var cfg = new FirmwareConfig();
+            cfg.Apply("sensor.width = 128\nsensor.height = 100\n");
+            var (b, uart, _) = NewBoard(2, cfg);
+            StepUntilStreaming(b, 10);
+            Assert.Equal(200, cfg.EffectiveNMinus);
+            Assert.True(uart.Length > 0);
+        }
+    }
+}

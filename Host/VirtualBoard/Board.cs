@@ -1,0 +1,75 @@
+using Qrng.Drivers;
+using Qrng.Firmware;
+using Qrng.Model;
+
+namespace Qrng.VirtualBoard;
+
+/// <summary>The LED's PWM input: the duty goes straight to the emulated module's light level.</summary>
+public sealed class VirtualLed(VirtualArduCam camera) : IPwmOutput
+{
+    public int Duty => camera.Duty;
+
+    public void SetDuty(int duty) => camera.Duty = duty;
+}
+
+/// <summary>No waiting on the virtual board; counts what the firmware would have slept.</summary>
+public sealed class NoDelay : IDelay
+{
+    public long Milliseconds { get; private set; }
+
+    void IDelay.Milliseconds(int ms) => Milliseconds += ms;
+}
+
+/// <summary>The UART: bytes go to a stream (file, stdout, pseudo-terminal), at most Limit of them.</summary>
+public sealed class StreamSink(Stream target, long limit) : IByteSink
+{
+    public long Written { get; private set; }
+    public long Limit { get; } = limit;
+    public bool Full => Written >= Limit;
+
+    public void Write(byte[] buffer, int offset, int count)
+    {
+        int n = (int)Math.Min(count, Limit - Written);
+        if (n <= 0) return;
+        target.Write(buffer, offset, n);
+        Written += n;
+    }
+}
+
+/// <summary>
+/// An ESP32 with the ArduCAM module, the LED and the UART, all virtual, running the firmware's real engine
+/// (Firmware/QrngEngine.cs, the same file the device runs) through the real driver (Drivers/ArduCamOv2640.cs).
+/// </summary>
+public sealed class Board
+{
+    public Board(FirmwareConfig config, IByteSink uart, int seed, NoiseParams noise = null, double efficiencySpread = 0.05)
+    {
+        Config = config;
+        Camera = new VirtualArduCam(seed, SensorParams.Paper, noise ?? NoiseParams.TableI(1), efficiencySpread);
+        Led = new VirtualLed(Camera);
+        Delay = new NoDelay();
+        Driver = new ArduCamOv2640(Camera, Camera, Delay, config.Width, config.Height) { Exposure = config.Exposure };
+        Engine = new QrngEngine(Driver, Led, uart, config, Personalization.For(config));
+    }
+
+    public FirmwareConfig Config { get; }
+    public VirtualArduCam Camera { get; }
+    public VirtualLed Led { get; }
+    public NoDelay Delay { get; }
+    public ArduCamOv2640 Driver { get; }
+    public QrngEngine Engine { get; }
+    public EngineStatus Status => Engine.Status;
+
+    public void Step() => Engine.Step();
+
+    /// <summary>Steps until the sink is full or maxFrames frames were attempted; reports progress every frame.</summary>
+    public bool RunUntil(StreamSink sink, long maxFrames, Action<Board> progress = null)
+    {
+        for (long f = 0; f < maxFrames && !sink.Full; f++)
+        {
+            Engine.Step();
+            progress?.Invoke(this);
+        }
+        return sink.Full;
+    }
+}
