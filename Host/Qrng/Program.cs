@@ -7,5 +7,6 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var root = new RootCommand("qrng: host tool for the ESP32 quantum random number generator");
+root.Subcommands.Add(StreamCommand.Build());
 root.Subcommands.Add(ModelCommands.Build());
 return root.Parse(args).Invoke();

@@ -121,3 +121,88 @@ namespace Qrng.Host.Tests
         }
     }
 }
+
+namespace Qrng.Host.Tests
+{
+    /// <summary>`qrng stream`, the README's main command, as a user runs it.</summary>
+    public class QrngStreamTests : IDisposable
+    {
+        private readonly string _dir = Directory.CreateTempSubdirectory("qrng-stream").FullName;
+
+        public void Dispose() => Directory.Delete(_dir, true);
+
+        [Fact]
+        public void Streams_exactly_N_bytes_reproducibly_with_a_health_summary()
+        {
+            string a = Path.Combine(_dir, "a.bin"), b = Path.Combine(_dir, "b.bin");
+            var (code, _, err) = QrngCliTests.Qrng("stream", "--bytes", "300K", "--out", a, "--seed", "42");
+            Assert.True(code == 0, err);
+            Assert.Equal(300 * 1024, new FileInfo(a).Length);
+            Assert.Contains("health summary", err);
+            Assert.Contains("Streaming", err);
+            Assert.Equal(0, QrngCliTests.Qrng("stream", "-n", "300K", "-o", b, "--seed", "42", "-q").code);
+            Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+        }
+
+        [Fact]
+        public void An_unhealthy_source_gives_no_bytes_and_says_why()
+        {
+            string a = Path.Combine(_dir, "a.bin");
+            var (code, _, err) = QrngCliTests.Qrng("stream", "-n", "64K", "-o", a, "--fault", "led-dead", "--seed", "1");
+            Assert.Equal(3, code);
+            Assert.Equal(0, new FileInfo(a).Length);
+            Assert.Contains("stayed unhealthy", err);
+            Assert.Contains("pixels below T-", err);
+            Assert.Contains("AT LIMIT", err);
+        }
+
+        [Theory]
+        [InlineData(new[] { "stream", "-n", "ten", "-o", "x.bin" }, "--bytes: expected")]
+        [InlineData(new[] { "stream", "-n", "10" }, "--out FILE")]
+        [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--fault", "smoke" }, "unknown knob 'smoke'")]
+        [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--config", "/nonexistent.conf" }, "configuration file not found")]
+        [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--port", "/dev/nonexistent-tty" }, "cannot open /dev/nonexistent-tty")]
+        public void Bad_stream_input_is_one_line_and_exit_code_2(string[] args, string message)
+        {
+            var (code, _, err) = QrngCliTests.Qrng(args);
+            Assert.Equal(2, code);
+            Assert.Contains(message, err);
+            Assert.DoesNotContain("   at ", err);
+        }
+
+        [Fact]
+        public void A_bad_configuration_line_is_named()
+        {
+            string conf = Path.Combine(_dir, "fw.conf");
+            File.WriteAllText(conf, "health.t_minus = 64\nhealth.t_plus = lots\n");
+            var (code, _, err) = QrngCliTests.Qrng("stream", "-n", "10", "-o", Path.Combine(_dir, "x"), "--config", conf);
+            Assert.Equal(2, code);
+            Assert.Contains("line 2: health.t_plus needs an integer", err);
+        }
+
+        [Fact]
+        public void The_virtual_board_serves_a_pseudo_terminal_that_reads_like_a_serial_port()
+        {
+            if (!OperatingSystem.IsLinux()) Assert.Skip("pseudo-terminals need Linux");
+            var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "qrng.dll"), "stream", "--pty", "-n", "256K", "--seed", "9", "-q" }) psi.ArgumentList.Add(a);
+            using var server = System.Diagnostics.Process.Start(psi)!;
+            try
+            {
+                string line = server.StandardError.ReadLine() ?? "";
+                var m = System.Text.RegularExpressions.Regex.Match(line, "/dev/pts/[0-9]+");
+                Assert.True(m.Success, line);
+                string viaPty = Path.Combine(_dir, "pty.bin"), direct = Path.Combine(_dir, "direct.bin");
+                var (code, _, err) = QrngCliTests.Qrng("stream", "--port", m.Value, "-n", "256K", "-o", viaPty, "-q");
+                Assert.True(code == 0, err);
+                Assert.True(server.WaitForExit(30_000));
+                Assert.Equal(0, QrngCliTests.Qrng("stream", "-n", "256K", "-o", direct, "--seed", "9", "-q").code);
+                Assert.Equal(File.ReadAllBytes(direct), File.ReadAllBytes(viaPty));
+            }
+            finally
+            {
+                if (!server.HasExited) server.Kill();
+            }
+        }
+    }
+}
