@@ -122,6 +122,29 @@ namespace Qrng.Host.Tests
             Assert.Contains(report.Findings, f => f.Rule == "NF013" && f.File.EndsWith("HashDrbg.cs"));
         }
 
+        [Fact]
+        public void The_portable_part_of_the_pipeline_is_compiled_against_mscorlib_too()
+        {
+            string mscorlib = Path.Combine(DeviceCompiler.PackagesFolder, "nanoframework.corelibrary", "1.17.11", "lib", "mscorlib.dll");
+            if (!File.Exists(mscorlib))
+            {
+                Assert.Skip("nanoFramework.CoreLibrary 1.17.11 not in the NuGet cache (" + mscorlib + "); NfCheck's restore downloads it");
+            }
+
+            Assert.True(DeviceCompiler.IsPortable(RepoPaths.Root, "Firmware", "QrngEngine.cs"));
+            Assert.False(DeviceCompiler.IsPortable(RepoPaths.Root, "Firmware", "Esp32Board.cs"));
+            Assert.False(DeviceCompiler.IsPortable(RepoPaths.Root, "Drivers", "Esp32/Esp32Adapters.cs"));
+            var clean = Checks.Run(RepoPaths.Root, null, compile: true);
+            Assert.Contains(clean.Notes, n => n.StartsWith("Firmware/Firmware.nfproj: ", StringComparison.Ordinal) && n.Contains("compiled against nanoFramework.CoreLibrary"));
+
+            // Math.Sqrt is System.Math, a separate package: mscorlib alone must refuse it
+            string root = CopyDeviceTree();
+            string file = Path.Combine(root, "Firmware", "QrngEngine.cs");
+            File.WriteAllText(file, File.ReadAllText(file).Replace("int mean = used == 0 ? 0 : (int)(sum / used);", "int mean = used == 0 ? 0 : (int)Math.Sqrt(sum / used);"));
+            var report = Checks.Run(root, null, compile: true);
+            Assert.Contains(report.Findings, f => f.Rule == "NF013" && f.File.EndsWith("QrngEngine.cs"));
+        }
+
         private static string CopyDeviceTree()
         {
             string root = Directory.CreateTempSubdirectory("nfcheck-").FullName;

@@ -1,0 +1,154 @@
+using System;
+using nanoFramework.TestFramework;
+using Qrng.Drivers;
+using Qrng.Firmware;
+
+namespace Qrng.Firmware.Tests
+{
+    /// <summary>The pipeline on fakes, so it also runs on a board (hardware-in-the-loop) without a camera attached.</summary>
+    [TestClass]
+    public class PipelineTests
+    {
+        /// <summary>Pixels uniform on 400..623 from xorshift32: healthy for T±, the 90B tests and the LED window.</summary>
+        private sealed class FakeSensor : IImageSensor
+        {
+            private uint _state = 2463534242;
+
+            public bool Dark;
+
+            public int PixelCount
+            {
+                get { return 64; }
+            }
+
+            public void Initialize()
+            {
+            }
+
+            public void Capture(ushort[] pixels)
+            {
+                for (int i = 0; i < 64; i++)
+                {
+                    _state ^= _state << 13;
+                    _state ^= _state >> 17;
+                    _state ^= _state << 5;
+                    pixels[i] = Dark ? (ushort)10 : (ushort)(400 + (_state % 224));
+                }
+            }
+        }
+
+        private sealed class FakeLed : IPwmOutput
+        {
+            public int Duty { get; private set; }
+
+            public void SetDuty(int duty)
+            {
+                Duty = duty;
+            }
+        }
+
+        private sealed class CountingSink : IByteSink
+        {
+            public long Count;
+
+            public void Write(byte[] buffer, int offset, int count)
+            {
+                Count += count;
+            }
+        }
+
+        [TestMethod]
+        public static void Config_defaults_are_the_papers_and_lines_apply()
+        {
+            var c = new FirmwareConfig();
+            Assert.AreEqual(64, c.TMinus);
+            Assert.AreEqual(940, c.TPlus);
+            Assert.AreEqual(1, c.EffectiveNMinus);
+            c.Apply("# thresholds\nhealth.t_minus = 160   # from qrng model thresholds\n\nsensor.width = 128\nsensor.height = 100\ndevice.serial = QRNG-0001\n");
+            Assert.AreEqual(160, c.TMinus);
+            Assert.AreEqual(200, c.EffectiveNPlus);
+            Assert.AreEqual("QRNG-0001", c.DeviceSerial);
+        }
+
+        [TestMethod]
+        [DataRow("health.t_minus = sixty", "line 1")]
+        [DataRow("\nhealth.bogus = 1", "line 2: unknown key")]
+        [DataRow("no equals sign", "expected 'key = value'")]
+        [DataRow("health.t_minus = 990", "health.t_minus <= health.t_plus")]
+        [DataRow("health.startup_symbols = 100", "1024")]
+        public static void Bad_config_lines_are_refused_with_a_reason(string text, string expected)
+        {
+            try
+            {
+                new FirmwareConfig().Apply(text);
+            }
+            catch (ConfigException e)
+            {
+                Assert.IsTrue(e.Message.IndexOf(expected) >= 0, e.Message);
+                return;
+            }
+
+            Assert.IsTrue(false, "accepted: " + text);
+        }
+
+        [TestMethod]
+        public static void Personalization_names_firmware_and_serial()
+        {
+            var c = new FirmwareConfig();
+            c.DeviceSerial = "QRNG-0042";
+            byte[] p = Personalization.For(c);
+            string expected = "qrng-esp32 fw " + Personalization.FirmwareVersion + " serial QRNG-0042";
+            Assert.AreEqual(expected.Length, p.Length);
+            for (int i = 0; i < p.Length; i++)
+            {
+                Assert.AreEqual((int)expected[i], (int)p[i]);
+            }
+        }
+
+        [TestMethod]
+        public static void Streams_after_startup_and_seeding_stops_on_a_dark_frame_and_resumes_after_a_fresh_startup()
+        {
+            var sensor = new FakeSensor();
+            var sink = new CountingSink();
+            var engine = new QrngEngine(sensor, new FakeLed(), sink, new FirmwareConfig(), new byte[] { 1, 2, 3 });
+            Assert.AreEqual(12, engine.RctCutoff);
+            Assert.AreEqual(181, engine.AptCutoff);
+            Assert.AreEqual(33, engine.BytesFor(256));
+            Assert.AreEqual(17, engine.BytesFor(128));
+
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.AreEqual(0L, sink.Count);
+                engine.Step();
+            }
+
+            Assert.AreEqual((int)EngineState.Streaming, (int)engine.Status.State);
+            Assert.AreEqual(4096L, sink.Count);
+            engine.Step();
+            Assert.AreEqual(8192L, sink.Count);
+
+            sensor.Dark = true;
+            engine.Step();
+            Assert.AreEqual((int)Fault.FrameLow, (int)engine.Status.LastFault);
+            Assert.AreEqual(64, engine.Status.FaultDetail);
+            for (int i = 0; i < 4; i++)
+            {
+                engine.Step();
+            }
+
+            Assert.AreEqual(8192L, sink.Count);
+            Assert.AreEqual((int)Fault.FrameRepeated, (int)engine.Status.LastFault);   // identical dark frames
+
+            sensor.Dark = false;
+            for (int i = 0; i < 18; i++)
+            {
+                engine.Step();
+            }
+
+            Assert.AreEqual(8192L, sink.Count);                // 16 frames of start-up, then 132 symbols to reseed
+            engine.Step();
+            Assert.AreEqual(8192L + 4096L, sink.Count);
+            Assert.AreEqual(2L, engine.Status.StartupTestsPassed);
+        }
+    }
+}
