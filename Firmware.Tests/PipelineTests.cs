@@ -1,5 +1,6 @@
 using System;
 using nanoFramework.TestFramework;
+using Qrng.Crypto;
 using Qrng.Drivers;
 using Qrng.Firmware;
 
@@ -149,6 +150,39 @@ namespace Qrng.Firmware.Tests
             engine.Step();
             Assert.AreEqual(8192L + 4096L, sink.Count);
             Assert.AreEqual(2L, engine.Status.StartupTestsPassed);
+        }
+
+        [TestMethod]
+        public static void A_DRBG_self_test_failure_while_streaming_stops_output_for_good()
+        {
+            var sink = new CountingSink();
+            var engine = new QrngEngine(new FakeSensor(), new FakeLed(), sink, new FirmwareConfig(), null);
+            for (int i = 0; i < 21; i++)
+            {
+                engine.Step();
+            }
+
+            Assert.AreEqual(8192L, sink.Count);
+            try
+            {
+                DrbgSelfTest.InjectFault = true;
+                Assert.IsFalse(DrbgSelfTest.Run());
+                for (int i = 0; i < 5; i++)
+                {
+                    engine.Step();
+                }
+            }
+            finally
+            {
+                DrbgSelfTest.InjectFault = false;
+                Assert.IsTrue(DrbgSelfTest.Run());
+            }
+
+            Assert.AreEqual(8192L, sink.Count);
+            Assert.AreEqual((int)EngineState.SelfTestFailed, (int)engine.Status.State);
+            Assert.AreEqual((int)Fault.DrbgSelfTest, (int)engine.Status.LastFault);
+            engine.Step();
+            Assert.AreEqual(8192L, sink.Count);            // permanent until the device restarts
         }
     }
 }

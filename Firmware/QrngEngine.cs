@@ -156,22 +156,32 @@ namespace Qrng.Firmware
                 return;
             }
 
-            if (s.State == EngineState.Seeding)
+            try
             {
-                Seed();
-            }
-            else if (s.State == EngineState.Streaming && _poolSymbols >= 4 * _entropy.Length)
-            {
-                TakePool(_entropy);
-                _drbg.Reseed(_entropy, null);      // SP 800-90A §9.2: fresh credited entropy as soon as it is pooled
-                s.Reseeds++;
-            }
+                if (s.State == EngineState.Seeding)
+                {
+                    Seed();
+                }
+                else if (s.State == EngineState.Streaming && _poolSymbols >= 4 * _entropy.Length)
+                {
+                    TakePool(_entropy);
+                    _drbg.Reseed(_entropy, null);      // SP 800-90A §9.2: fresh credited entropy as soon as it is pooled
+                    s.Reseeds++;
+                }
 
-            if (s.State == EngineState.Streaming)
+                if (s.State == EngineState.Streaming)
+                {
+                    _drbg.Generate(_output, 0, _output.Length, null);
+                    _out.Write(_output, 0, _output.Length);
+                    s.BytesOut += _output.Length;
+                }
+            }
+            catch (DrbgException)
             {
-                _drbg.Generate(_output, 0, _output.Length, null);
-                _out.Write(_output, 0, _output.Length);
-                s.BytesOut += _output.Length;
+                // a failed self-test or a DRBG error state (SP 800-90A §11.3): stop; nothing more leaves the device
+                s.State = EngineState.SelfTestFailed;
+                s.LastFault = Fault.DrbgSelfTest;
+                ClearPool();
             }
         }
 
