@@ -21,11 +21,13 @@ public sealed class PixelSampler(SensorParams sensor, NoiseParams noise, int see
     }
 
     /// <summary>A histogram of <paramref name="samples"/> values at light level μe (0 = dark frames, LED off).</summary>
-    public Histogram Histogram(double muE, long samples)
+    /// <param name="quantize">1, or 4 to record only ADC bits 9..2 as the ArduCAM FIFO does (Z &amp; ~3)</param>
+    public Histogram Histogram(double muE, long samples, int quantize = 1)
     {
         if (samples < 1 || samples > 1_000_000_000) throw new ModelException($"samples must be in [1, 1e9], got {samples}");
+        if (quantize < 1 || quantize > 64 || (quantize & (quantize - 1)) != 0) throw new ModelException($"quantization must be a power of two in 1..64, got {quantize}");
         var counts = new long[sensor.AdcMax + 1];
-        for (long i = 0; i < samples; i++) counts[Sample(muE)]++;
+        for (long i = 0; i < samples; i++) counts[Sample(muE) & ~(quantize - 1)]++;
         return new Histogram(counts);
     }
 }

@@ -257,20 +257,25 @@ public static class ModelCommands
     {
         var file = new Argument<string>("FILE") { Description = "dark-frame histogram: CSV lines 'adc,count' (LED off)" };
         var offset = new Option<double>("--adc-offset") { Description = "ADC offset added while the histogram was taken; subtracted from the fitted mu_r", DefaultValueFactory = _ => 0 };
+        var bin = new Option<int>("--bin") { Description = "codes per recorded value: 4 for the ArduCAM module (its FIFO carries ADC bits 9..2)", DefaultValueFactory = _ => 1 };
+        var sigma = new Option<double?>("--sigma-r") { Description = "hold sigma_r fixed (default with --bin > 1: 0.21, paper Table I; 4-code buckets cannot resolve it)" };
         var c = new Command("fit-noise", "fit paper Eq. 4 (mu_r, sigma_r, mu_dark) to a dark histogram (paper Fig. 5)");
         c.Arguments.Add(file);
-        Opts(c, offset, KOpt, CsvOpt, PlotOpt);
+        Opts(c, offset, bin, sigma, KOpt, CsvOpt, PlotOpt);
         c.SetAction(p => Output.Run(() =>
         {
             var s = Sensor(p);
             var h = Histogram.Load(p.GetValue(file), s.AdcMax);
-            var r = NoiseFit.Fit(h, s);
+            int width = p.GetValue(bin);
+            double? fixedSigma = p.GetValue(sigma) ?? (width > 1 ? 0.21 : null);
+            var r = NoiseFit.Fit(h, s, width, fixedSigma);
             double off = p.GetValue(offset);
+            if (fixedSigma.HasValue) Console.WriteLine($"sigma_r held at {fixedSigma.Value}{(p.GetValue(sigma).HasValue ? "" : " (paper Table I; set --sigma-r)")}; {width}-code buckets");
             var f = r.Fit; var e = r.StdErr;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{h.Total:N0} samples, K = {s.K}\n" +
                 $"mu_r    = {f.MuR - off,9:0.0000} ± {e.MuR:0.0000}  (ADC units{(off != 0 ? $", offset {off} removed" : "")})\n" +
-                $"sigma_r = {f.SigmaR,9:0.0000} ± {e.SigmaR:0.0000}  (ADC units)\n" +
+                $"sigma_r = {f.SigmaR,9:0.0000} ± {e.SigmaR:0.0000}  (ADC units{(fixedSigma.HasValue ? ", fixed" : "")})\n" +
                 $"mu_dark = {f.MuDark,9:0.0000} ± {e.MuDark:0.0000}  (electrons)\n" +
                 $"fit quality: chi2 = {r.ChiSquare:0.0} on {r.Dof} dof, p = {r.PValue:0.000}{(r.PValue < 0.001 ? "  ** the model does not describe this histogram **" : "")}\n" +
                 $"use: --noise {f.MuR - off:0.####},{f.SigmaR:0.####},{f.MuDark:0.####}"));
@@ -281,7 +286,7 @@ public static class ModelCommands
                     .Select(z => $"{z},{h.Counts[z]},{Output.F(r.Expected[z])}"));
                 Output.Wrote("CSV", csv);
             }
-            if (p.GetValue(PlotOpt) is string png) { Plots.NoiseFitPlot(png, h, r, off); Output.Wrote("plot", png); }
+            if (p.GetValue(PlotOpt) is string png) { Plots.NoiseFitPlot(png, h, r, off, width); Output.Wrote("plot", png); }
             return Output.Ok;
         }));
         return c;
@@ -293,7 +298,8 @@ public static class ModelCommands
         var samples = new Option<long>("--samples") { Description = "number of pixel readings (e.g. 64 pixels x 2000 frames)", DefaultValueFactory = _ => 128_000 };
         var seed = new Option<int>("--seed") { Description = "random seed (same seed, same histogram)", DefaultValueFactory = _ => 1 };
         var offset = new Option<double>("--adc-offset") { Description = "ADC offset added to mu_r so the distribution clears 0 (the paper used 8)", DefaultValueFactory = _ => 8 };
-        var c = Opts(new Command("simulate-dark", "write a dark-frame histogram (LED off) drawn from the physical model"), outOpt, samples, seed, offset, KOpt, NoiseOpt);
+        var quantize = new Option<int>("--quantize") { Description = "record Z rounded down to a multiple of N: 4 = what the ArduCAM FIFO delivers (ADC bits 9..2)", DefaultValueFactory = _ => 1 };
+        var c = Opts(new Command("simulate-dark", "write a dark-frame histogram (LED off) drawn from the physical model"), outOpt, samples, seed, offset, quantize, KOpt, NoiseOpt);
         c.SetAction(p => Output.Run(() =>
         {
             var s = Sensor(p);
@@ -301,7 +307,7 @@ public static class ModelCommands
             double off = p.GetValue(offset);
             var shifted = noise with { MuR = noise.MuR + off };
             shifted.Validate();
-            var h = new PixelSampler(s, shifted, p.GetValue(seed)).Histogram(0, p.GetValue(samples));
+            var h = new PixelSampler(s, shifted, p.GetValue(seed)).Histogram(0, p.GetValue(samples), p.GetValue(quantize));
             string path = p.GetValue(outOpt);
             try
             {
@@ -312,7 +318,8 @@ public static class ModelCommands
             {
                 throw new ModelException($"cannot write {path}: {e.Message}");
             }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {h.Total:N0} samples to {path} (fit with: qrng model fit-noise {path} --adc-offset {off})"));
+            int q = p.GetValue(quantize);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {h.Total:N0} samples to {path} (fit with: qrng model fit-noise {path} --adc-offset {off}{(q > 1 ? $" --bin {q}" : "")})"));
             return Output.Ok;
         }));
         return c;

@@ -54,16 +54,18 @@ public static class Plots
     }
 
     /// <summary>Paper Fig. 5: a dark histogram and the Eq. 4 fit.</summary>
-    public static void NoiseFitPlot(string path, Histogram h, NoiseFitResult r, double adcOffset)
+    public static void NoiseFitPlot(string path, Histogram h, NoiseFitResult r, double adcOffset, int bin = 1)
     {
         var (lo, hi) = Support(h.Counts.Select(c => (double)c).ToArray(), 0);
-        lo = Math.Max(0, lo - 2); hi = Math.Min(h.AdcMax, hi + 2);
-        var xs = Enumerable.Range(lo, hi - lo + 1).Select(z => (double)z).ToArray();
+        lo = Math.Max(0, lo - 2 * bin); hi = Math.Min(h.AdcMax, hi + 2 * bin);
+        // with buckets (bin > 1) counts and fit are stored at each bucket's first code and drawn at its centre
+        int[] starts = Enumerable.Range(lo, hi - lo + 1).Where(z => z % bin == 0).ToArray();
+        var xs = starts.Select(z => z + (bin - 1) / 2.0).ToArray();
         var plt = new Plot();
-        var bars = plt.Add.Bars(xs, xs.Select(z => (double)h.Counts[(int)z] / h.Total).ToArray());
+        var bars = plt.Add.Bars(xs, starts.Select(z => (double)h.Counts[z] / h.Total).ToArray());
         bars.LegendText = $"measured ({h.Total:N0} samples)";
-        foreach (var b in bars.Bars) { b.Size = 0.8; b.FillColor = Colors.SteelBlue.WithAlpha(0.6); b.LineWidth = 0; }
-        var fit = plt.Add.Scatter(xs, xs.Select(z => r.Expected[(int)z] / h.Total).ToArray());
+        foreach (var b in bars.Bars) { b.Size = 0.8 * bin; b.FillColor = Colors.SteelBlue.WithAlpha(0.6); b.LineWidth = 0; }
+        var fit = plt.Add.Scatter(xs, starts.Select(z => r.Expected[z] / h.Total).ToArray());
         fit.LegendText = "fit, Eq. 4";
         fit.Color = Colors.OrangeRed;
         fit.MarkerSize = 6;
@@ -71,7 +73,8 @@ public static class Plots
         var f = r.Fit;
         string off = adcOffset == 0 ? "" : $" (offset {adcOffset:+0.##;-0.##} removed)";
         plt.Title($"Dark noise fit: μr = {f.MuR - adcOffset:0.000}{off}, σr = {f.SigmaR:0.000}, μdark = {f.MuDark:0.00}; χ²/dof = {r.ChiSquare:0.0}/{r.Dof}");
-        plt.XLabel(adcOffset == 0 ? "ADC output with the LED off, Z_E (code)" : $"ADC output with the LED off, Z_E (code, ADC offset {adcOffset:+0.##;-0.##})");
+        string unit = bin == 1 ? "code" : $"code; {bin}-code buckets";
+        plt.XLabel(adcOffset == 0 ? $"ADC output with the LED off, Z_E ({unit})" : $"ADC output with the LED off, Z_E ({unit}, ADC offset {adcOffset:+0.##;-0.##})");
         plt.YLabel("fraction of samples");
         plt.ShowLegend(Alignment.UpperRight);
         Save(plt, path);

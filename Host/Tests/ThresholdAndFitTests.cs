@@ -66,6 +66,23 @@ namespace Qrng.Host.Tests
             Assert.True(r.PValue > 1e-4, $"chi2 {r.ChiSquare}/{r.Dof}");
         }
 
+        /// <summary>
+        /// The ArduCAM delivers ADC bits 9..2 only: dark values come in 4-code buckets and σr (0.21 code) is invisible,
+        /// so it is held fixed; μr and μdark must still come back within 4 standard errors.
+        /// </summary>
+        [Fact]
+        public void Noise_fit_on_4_code_buckets_recovers_mu_r_and_mu_dark()
+        {
+            var h = new PixelSampler(SensorParams.Paper, Truth, 21).Histogram(0, 128_000, quantize: 4);
+            Assert.All(Enumerable.Range(0, 1024).Where(z => z % 4 != 0), z => Assert.Equal(0, h.Counts[z]));
+            var r = NoiseFit.Fit(h, SensorParams.Paper, bin: 4, fixedSigma: Truth.SigmaR);
+            Assert.Equal(Truth.SigmaR, r.Fit.SigmaR);
+            Assert.True(r.StdErr.MuR < 0.06 && r.StdErr.MuDark < 0.06, $"SE {r.StdErr}");
+            Assert.True(Math.Abs(r.Fit.MuR - Truth.MuR) < 4 * r.StdErr.MuR, $"mu_r {r.Fit.MuR} ± {r.StdErr.MuR}");
+            Assert.True(Math.Abs(r.Fit.MuDark - Truth.MuDark) < 4 * r.StdErr.MuDark, $"mu_dark {r.Fit.MuDark} ± {r.StdErr.MuDark}");
+            Assert.True(r.PValue > 1e-4, $"chi2 {r.ChiSquare}/{r.Dof}");
+        }
+
         [Fact]
         public void Noise_fit_on_the_exact_expected_histogram_is_unbiased()
         {
