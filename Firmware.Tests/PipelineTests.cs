@@ -77,6 +77,9 @@ namespace Qrng.Firmware.Tests
         [DataRow("no equals sign", "expected 'key = value'")]
         [DataRow("health.t_minus = 990", "health.t_minus <= health.t_plus")]
         [DataRow("health.startup_symbols = 100", "1024")]
+        [DataRow("health.apt_window = 1024", "2 x health.apt_window")]
+        [DataRow("health.n_minus = 4294967297", "out of range")]
+        [DataRow("health.pixel_repeat_cutoff = 300", "3..255")]
         public static void Bad_config_lines_are_refused_with_a_reason(string text, string expected)
         {
             try

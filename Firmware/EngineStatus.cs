@@ -38,6 +38,8 @@ namespace Qrng.Firmware
         TooManyStuckPixels = 9,
         /// <summary>The DRBG's power-up self-test failed.</summary>
         DrbgSelfTest = 10,
+        /// <summary>An exception from a driver (UART, PWM) escaped a step; the engine restarted (SensorMessage says which).</summary>
+        Unexpected = 11,
     }
 
     /// <summary>Counters and the last fault. Plain fields, updated without allocation on the healthy path.</summary>
@@ -83,6 +85,7 @@ namespace Qrng.Firmware
                 case Fault.LightOutOfWindow: return "frame mean " + detail + " outside the LED window";
                 case Fault.TooManyStuckPixels: return "more than a quarter of the pixels are stuck";
                 case Fault.DrbgSelfTest: return "DRBG self-test failed";
+                case Fault.Unexpected: return "unexpected error";
                 default: return "fault " + (int)fault;
             }
         }
@@ -90,7 +93,7 @@ namespace Qrng.Firmware
         /// <summary>One line for the debug console.</summary>
         public string Summary()
         {
-            string fault = LastFault == Fault.SensorError ? "sensor: " + SensorMessage : Describe(LastFault, FaultDetail);
+            string fault = LastFault == Fault.SensorError || LastFault == Fault.Unexpected ? "sensor: " + SensorMessage : Describe(LastFault, FaultDetail);
             return "state " + (int)State + " frames " + Frames + " passed " + FramesPassed + " out " + BytesOut + " B reseeds " + Reseeds
                 + " duty " + LedDuty + (LedAtLimit ? " (LED AT LIMIT)" : "") + " mean " + LastMean + " last fault: " + fault;
         }

@@ -166,6 +166,11 @@ namespace Qrng.Firmware
                 v = (v * 10) + (c - '0');
             }
 
+            if (v > int.MaxValue)
+            {
+                throw new ConfigException("line " + line + ": " + key + " is out of range: '" + value + "'");
+            }
+
             return (int)(sign * v);
         }
 
@@ -178,10 +183,12 @@ namespace Qrng.Firmware
             Check(ClaimedMilliBitsPerSymbol > 0 && ClaimedMilliBitsPerSymbol <= 2000, "health.claimed_millibits_per_symbol in 1..2000 (2 bits per symbol at most)");
             Check(AlphaExponent >= 10 && AlphaExponent <= 40, "health.alpha_exponent in 10..40");
             Check(AptWindow >= 64 && AptWindow <= 65536, "health.apt_window in 64..65536");
-            Check(StartupSymbols >= 1024, "health.startup_symbols >= 1024 (SP 800-90B §4.3)");
-            Check(PixelRepeatCutoff >= 3, "health.pixel_repeat_cutoff >= 3");
+            Check(StartupSymbols >= 1024 && StartupSymbols >= 2 * AptWindow && StartupSymbols <= 1048576, "health.startup_symbols >= 1024 and >= 2 x health.apt_window (SP 800-90B §4.3)");
+            Check(PixelRepeatCutoff >= 3 && PixelRepeatCutoff <= 255, "health.pixel_repeat_cutoff in 3..255");
             Check(LedMinMean < LedTargetMean && LedTargetMean < LedMaxMean, "led.min_mean < led.target_mean < led.max_mean");
-            Check(LedGain > 0 && LedInitialDuty >= 0 && LedInitialDuty <= 10000, "led.gain > 0, led.initial_duty in 0..10000");
+            Check(LedGain > 0 && LedGain <= 1000 && LedInitialDuty >= 0 && LedInitialDuty <= 10000, "led.gain in 1..1000, led.initial_duty in 0..10000");
+            Check(LedPwmHz >= 100 && LedPwmHz <= 1000000, "led.pwm_hz in 100..1000000");
+            Check(LedMinMean >= 0 && LedMaxMean <= 1023, "led.min_mean and led.max_mean within 0..1023");
             Check(OutputBytesPerFrame >= 1 && OutputBytesPerFrame <= 65536, "output.bytes_per_frame in 1..65536");
             Check(UartBaud >= 9600, "uart.baud >= 9600");
             Check(Exposure >= 1 && Exposure <= 0xFFFF, "sensor.exposure in 1..65535");

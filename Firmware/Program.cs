@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System;
 using System.Threading;
 
 namespace Qrng.Firmware
@@ -12,15 +12,27 @@ namespace Qrng.Firmware
             config.Apply(BoardConfig.Text);
             Esp32Board board = Esp32Board.Open(config);
             var engine = new QrngEngine(board.Sensor, board.Led, board.Serial, config, Personalization.For(config));
-            Debug.WriteLine("qrng " + Personalization.FirmwareVersion + ": RCT cutoff " + engine.RctCutoff + ", APT cutoff " + engine.AptCutoff);
+            // Console, not Debug: Debug.WriteLine is compiled out of Release images
+            Console.WriteLine("qrng " + Personalization.FirmwareVersion + ": RCT cutoff " + engine.RctCutoff + ", APT cutoff " + engine.AptCutoff);
             long nextReport = 0;
             while (true)
             {
-                engine.Step();
+                try
+                {
+                    engine.Step();
+                }
+                catch (Exception e)
+                {
+                    // a UART/PWM/bus driver threw: output already stopped; restart the pipeline, never the loop
+                    engine.RecoverFromUnexpectedError(e.Message);
+                    Console.WriteLine("qrng: " + e.Message);
+                    Thread.Sleep(1000);
+                }
+
                 EngineStatus s = engine.Status;
                 if (s.Frames >= nextReport || s.State == EngineState.SelfTestFailed)
                 {
-                    Debug.WriteLine(s.Summary());      // the debugger's UART (COM1); random bytes go to COM2
+                    Console.WriteLine(s.Summary());    // nanoFramework's wire-protocol channel on COM1; random bytes go to COM2
                     nextReport = s.Frames + 100;
                 }
 

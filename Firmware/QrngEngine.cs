@@ -21,6 +21,7 @@ namespace Qrng.Firmware
         private readonly int _pixels;
         private readonly ushort[] _frame;
         private readonly ushort[] _previous;
+        private readonly ushort[] _lastGood;
         private readonly byte[] _repeat;
         private readonly bool[] _masked;
         private readonly RepetitionCountTest _rct;
@@ -36,6 +37,7 @@ namespace Qrng.Firmware
         private int _maskedCount;
         private bool _sensorReady;
         private bool _havePrevious;
+        private bool _haveLastGood;
 
         public QrngEngine(IImageSensor sensor, IPwmOutput led, IByteSink output, FirmwareConfig config, byte[] personalization)
         {
@@ -53,6 +55,7 @@ namespace Qrng.Firmware
             _pixels = config.PixelCount;
             _frame = new ushort[_pixels];
             _previous = new ushort[_pixels];
+            _lastGood = new ushort[_pixels];
             _repeat = new byte[_pixels];
             _masked = new bool[_pixels];
             _nMinus = config.EffectiveNMinus;
@@ -124,6 +127,8 @@ namespace Qrng.Firmware
                     _sensor.Initialize();
                     _sensorReady = true;
                     _havePrevious = false;
+                    _haveLastGood = false;
+                    Array.Clear(_repeat, 0, _pixels);
                     Restart(Fault.None, 0);
                 }
                 catch (SensorException e)
@@ -166,6 +171,7 @@ namespace Qrng.Firmware
                 {
                     TakePool(_entropy);
                     _drbg.Reseed(_entropy, null);      // SP 800-90A §9.2: fresh credited entropy as soon as it is pooled
+                    Array.Clear(_entropy, 0, _entropy.Length);
                     s.Reseeds++;
                 }
 
@@ -192,28 +198,17 @@ namespace Qrng.Firmware
             int low = 0, high = 0, used = 0;
             long sum = 0;
             bool same = _havePrevious;
-            int newlyStuck = -1;
             for (int i = 0; i < _pixels; i++)
             {
                 int z = _frame[i];
                 if (z != _previous[i])
                 {
                     same = false;
-                    _repeat[i] = 0;
-                }
-                else if (_havePrevious && _repeat[i] < 255)
-                {
-                    _repeat[i]++;
                 }
 
                 if (_masked[i])
                 {
                     continue;
-                }
-
-                if (_repeat[i] + 1 >= _cfg.PixelRepeatCutoff && newlyStuck < 0)
-                {
-                    newlyStuck = i;
                 }
 
                 used++;
@@ -254,6 +249,37 @@ namespace Qrng.Firmware
                 return Restart(Fault.FrameHigh, high);
             }
 
+            if (mean < _cfg.LedMinMean || mean > _cfg.LedMaxMean)
+            {
+                s.FramesOutOfWindow++;
+                return Restart(Fault.LightOutOfWindow, mean);
+            }
+
+            // stuck pixels: runs of one raw value over consecutive frames that passed everything above (dark or
+            // frozen frames would make healthy pixels repeat, so they neither extend nor reset a run)
+            int newlyStuck = -1;
+            for (int i = 0; i < _pixels; i++)
+            {
+                if (_haveLastGood && _frame[i] == _lastGood[i])
+                {
+                    if (_repeat[i] < 255)
+                    {
+                        _repeat[i]++;
+                    }
+                }
+                else
+                {
+                    _repeat[i] = 0;
+                }
+
+                if (!_masked[i] && newlyStuck < 0 && _repeat[i] + 1 >= _cfg.PixelRepeatCutoff)
+                {
+                    newlyStuck = i;
+                }
+            }
+
+            Array.Copy(_frame, _lastGood, _pixels);
+            _haveLastGood = true;
             if (newlyStuck >= 0)
             {
                 _masked[newlyStuck] = true;
@@ -265,12 +291,6 @@ namespace Qrng.Firmware
             if (_maskedCount * 4 > _pixels)
             {
                 return Restart(Fault.TooManyStuckPixels, _maskedCount);
-            }
-
-            if (mean < _cfg.LedMinMean || mean > _cfg.LedMaxMean)
-            {
-                s.FramesOutOfWindow++;
-                return Restart(Fault.LightOutOfWindow, mean);
             }
 
             return true;
@@ -350,7 +370,9 @@ namespace Qrng.Firmware
                     return Restart(Fault.AdaptiveProportion, _apt.Cutoff);
                 }
 
-                if (_poolSymbols < 4 * _pool.Length)
+                // a pixel outside [T-, T+] (up to N± per frame pass) may sit at a clamp: tested, never credited
+                int z = _frame[i];
+                if (z >= _cfg.TMinus && z <= _cfg.TPlus && _poolSymbols < 4 * _pool.Length)
                 {
                     int index = _poolSymbols >> 2, shift = 6 - (2 * (_poolSymbols & 3));
                     _pool[index] = (byte)(_pool[index] | (symbol << shift));
@@ -425,6 +447,22 @@ namespace Qrng.Firmware
             ClearPool();
             s.State = EngineState.StartupTest;
             return false;
+        }
+
+        /// <summary>
+        /// After an unexpected error escaped <see cref="Step"/> (a UART or PWM driver exception): treat the sensor as
+        /// down, drop pooled entropy and require a fresh start-up test, exactly as after a sensor fault.
+        /// </summary>
+        public void RecoverFromUnexpectedError(string message)
+        {
+            if (Status.State == EngineState.SelfTestFailed)
+            {
+                return;
+            }
+
+            _sensorReady = false;
+            SensorFault(new SensorException(SensorError.BusError, "unexpected: " + message));
+            Status.LastFault = Fault.Unexpected;
         }
 
         private void SensorFault(SensorException e)

@@ -16,6 +16,7 @@ public sealed class Pty : IDisposable
     [DllImport("libc", SetLastError = true)] private static extern int tcgetattr(int fd, byte[] termios);
     [DllImport("libc", SetLastError = true)] private static extern void cfmakeraw(byte[] termios);
     [DllImport("libc", SetLastError = true)] private static extern int tcsetattr(int fd, int when, byte[] termios);
+    [DllImport("libc", SetLastError = true)] private static extern int close(int fd);
 
     public string Path { get; }
     public Stream Master { get; }
@@ -24,9 +25,14 @@ public sealed class Pty : IDisposable
     {
         if (!OperatingSystem.IsLinux()) throw new ModelException("--pty needs Linux (posix_openpt)");
         int fd = posix_openpt(O_RDWR | O_NOCTTY);
-        if (fd < 0 || grantpt(fd) != 0 || unlockpt(fd) != 0) throw new ModelException($"cannot create a pseudo-terminal (errno {Marshal.GetLastWin32Error()})");
+        if (fd < 0) throw new ModelException($"cannot create a pseudo-terminal (errno {Marshal.GetLastWin32Error()})");
         var name = new byte[256];
-        if (ptsname_r(fd, name, name.Length) != 0) throw new ModelException("cannot name the pseudo-terminal");
+        if (grantpt(fd) != 0 || unlockpt(fd) != 0 || ptsname_r(fd, name, name.Length) != 0)
+        {
+            int errno = Marshal.GetLastWin32Error();
+            close(fd);
+            throw new ModelException($"cannot set up the pseudo-terminal (errno {errno})");
+        }
         Path = System.Text.Encoding.ASCII.GetString(name, 0, Array.IndexOf(name, (byte)0));
         var termios = new byte[256];                 // struct termios is 60 bytes on Linux; the rest is slack
         if (tcgetattr(fd, termios) == 0)

@@ -96,9 +96,14 @@ public static class StreamCommand
         foreach (string f in faults) Apply(new VirtualArduCam(0, SensorParams.Paper, NoiseParams.None), f);   // validate names first
         using Pty pty = usePty ? new Pty() : null;
         if (pty != null) Console.Error.WriteLine($"virtual board UART on {pty.Path} (open it like /dev/ttyUSB0; raw bytes, any baud)");
-        using Stream target = pty != null ? pty.Master : OpenOutput(outPath);
+        // a file is written under a temporary name and renamed only when complete: an unhealthy run leaves no file
+        bool toFile = pty == null && outPath != "-";
+        string partial = toFile ? outPath + ".partial" : null;
+        using Stream target = pty != null ? pty.Master : OpenOutput(toFile ? partial : outPath);
         var sink = new StreamSink(target, n);
-        var board = new Board(cfg, sink, seed);
+        Board board;
+        try { board = new Board(cfg, sink, seed); }
+        catch (ArgumentException e) { throw new ModelException($"configuration: {e.Message}"); }
         foreach (string f in faults) Apply(board.Camera, f);
         // frames needed when healthy, plus room for start-up, seeding and recoveries; then give up
         long budget = n / cfg.OutputBytesPerFrame * 2 + 2000;
@@ -120,15 +125,21 @@ public static class StreamCommand
         Summary(board, sink.Written, n, seconds, seed);
         if (sink.Written < n)
         {
-            Console.Error.WriteLine($"qrng: error: the source stayed unhealthy: {sink.Written} of {n} bytes after {board.Status.Frames} frames; last fault: {LastFault(board.Status)}");
+            if (toFile) { target.Dispose(); File.Delete(partial); }
+            Console.Error.WriteLine($"qrng: error: the source stayed unhealthy: {sink.Written} of {n} bytes after {board.Status.Frames} frames{(toFile ? $" (nothing written to {outPath})" : "")}; last fault: {LastFault(board.Status)}");
             return Unhealthy;
         }
-        if (outPath != "-" && pty == null) Console.Error.WriteLine($"wrote {sink.Written:N0} bytes to {outPath}");
+        if (toFile)
+        {
+            target.Dispose();
+            File.Move(partial, outPath, overwrite: true);
+            Console.Error.WriteLine($"wrote {sink.Written:N0} bytes to {outPath}");
+        }
         return Output.Ok;
     }
 
     private static string LastFault(EngineStatus s) =>
-        s.LastFault == Fault.SensorError ? "sensor: " + s.SensorMessage : EngineStatus.Describe(s.LastFault, s.FaultDetail);
+        s.LastFault is Fault.SensorError or Fault.Unexpected ? "sensor: " + s.SensorMessage : EngineStatus.Describe(s.LastFault, s.FaultDetail);
 
     private static void Summary(Board b, long written, long wanted, double seconds, int seed)
     {
@@ -153,6 +164,7 @@ public static class StreamCommand
 
     private static int FromSerial(string dev, int baud, long n, string outPath, bool quiet)
     {
+        if (!File.Exists(dev)) throw new ModelException($"cannot open {dev}: no such device (is the board plugged in? ls /dev/ttyUSB* /dev/ttyACM*)");
         SerialPort port;
         try
         {
@@ -174,7 +186,7 @@ public static class StreamCommand
                 {
                     int r;
                     try { r = port.Read(buf, 0, (int)Math.Min(buf.Length, n - got)); }
-                    catch (TimeoutException) { throw new ModelException($"{dev}: no data for 5 s after {got} bytes (board not streaming: see its debug output for the health status)"); }
+                    catch (TimeoutException) { throw new ModelException($"{dev}: no data for 5 s after {got} bytes (the board is not streaming: its health line is on its debug port, COM1)"); }
                     target.Write(buf, 0, r);
                     got += r;
                     progress(got);
@@ -183,7 +195,7 @@ public static class StreamCommand
             if (quiet || Console.IsErrorRedirected) Pump(_ => { });
             else Err().Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())
                 .Start(ctx => { var task = ctx.AddTask(dev, maxValue: n); Pump(g => task.Value = g); });
-            if (outPath != "-") Console.Error.WriteLine($"wrote {got:N0} bytes from {dev} to {outPath} (the board reports its health on its debug port)");
+            if (outPath != "-") Console.Error.WriteLine($"wrote {got:N0} bytes from {dev} to {outPath} (the board reports its health on its debug port, COM1)");
         }
         return Output.Ok;
     }

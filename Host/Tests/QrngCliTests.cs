@@ -148,9 +148,12 @@ namespace Qrng.Host.Tests
         public void An_unhealthy_source_gives_no_bytes_and_says_why()
         {
             string a = Path.Combine(_dir, "a.bin");
+            File.WriteAllText(a, "an earlier file");
             var (code, _, err) = QrngCliTests.Qrng("stream", "-n", "64K", "-o", a, "--fault", "led-dead", "--seed", "1");
             Assert.Equal(3, code);
-            Assert.Equal(0, new FileInfo(a).Length);
+            Assert.Equal("an earlier file", File.ReadAllText(a));          // neither truncated nor replaced
+            Assert.False(File.Exists(a + ".partial"));
+            Assert.Contains("nothing written", err);
             Assert.Contains("stayed unhealthy", err);
             Assert.Contains("pixels below T-", err);
             Assert.Contains("AT LIMIT", err);
