@@ -58,6 +58,75 @@ namespace Qrng.Firmware.Tests
             }
         }
 
+        private sealed class FlakySink : IByteSink
+        {
+            public long Count;
+            public int FailNext;
+
+            public void Write(byte[] buffer, int offset, int count)
+            {
+                if (FailNext > 0)
+                {
+                    FailNext--;
+                    throw new InvalidOperationException("UART gone");
+                }
+
+                Count += count;
+            }
+        }
+
+        private sealed class CountingDelay : IDelay
+        {
+            public long Total;
+
+            public void Milliseconds(int ms)
+            {
+                Total += ms;
+            }
+        }
+
+        private sealed class LastLineLog : ILog
+        {
+            public string Last = "";
+            public int Lines;
+
+            public void Line(string text)
+            {
+                Last = text;
+                Lines++;
+            }
+        }
+
+        [TestMethod]
+        public static void The_app_loop_survives_a_driver_exception_and_restarts_the_pipeline()
+        {
+            var sink = new FlakySink();
+            var delay = new CountingDelay();
+            var log = new LastLineLog();
+            var app = new App(new FakeSensor(), new FakeLed(), sink, delay, log, new FirmwareConfig());
+            for (int i = 0; i < 21; i++)
+            {
+                app.Tick();
+            }
+
+            Assert.AreEqual(8192L, sink.Count);
+            sink.FailNext = 1;
+            app.Tick();                                           // Write throws inside Step
+            Assert.AreEqual(8192L, sink.Count);
+            Assert.AreEqual((int)Fault.Unexpected, (int)app.Engine.Status.LastFault);
+            Assert.IsTrue(log.Last.IndexOf("UART gone") >= 0, log.Last);
+            Assert.IsTrue(delay.Total >= 1000);
+
+            for (int i = 0; i < 30; i++)
+            {
+                app.Tick();
+            }
+
+            Assert.AreEqual((int)EngineState.Streaming, (int)app.Engine.Status.State);
+            Assert.IsTrue(sink.Count > 8192L);
+            Assert.IsTrue(app.Engine.Status.StartupTestsPassed >= 2);
+        }
+
         [TestMethod]
         public static void Config_defaults_are_the_papers_and_lines_apply()
         {

@@ -208,6 +208,21 @@ namespace Qrng.Host.Tests
         }
 
         [Fact]
+        public void The_board_runs_the_firmware_app_loop_with_its_status_lines()
+        {
+            var log = new LineLog();
+            var b = new Board(new FirmwareConfig(), new StreamSink(Stream.Null, long.MaxValue), 14, log: log);
+            for (int i = 0; i < 250; i++) b.Step();
+            Assert.StartsWith("qrng 0.1.0 serial unprovisioned: 8x8 pixels, RCT cutoff 12, APT cutoff 181", log.Lines[0]);
+            Assert.Equal(1 + 3, log.Lines.Count);                  // banner, then frames 1, 101, 201
+            Assert.Contains("state 4", log.Lines[^1]);
+            b.Camera.SpiFault = SpiFault.Unplugged;
+            b.Step();
+            Assert.Equal(EngineState.SensorDown, b.Status.State);
+            Assert.True(b.Delay.Milliseconds >= 1000, "the loop pauses while the sensor is down");
+        }
+
+        [Fact]
         public void Zero_bytes_allocated_per_frame_after_warm_up()
         {
             var b = new Board(new FirmwareConfig(), new StreamSink(Stream.Null, long.MaxValue), 9);

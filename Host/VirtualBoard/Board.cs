@@ -36,21 +36,34 @@ public sealed class StreamSink(Stream target, long limit) : IByteSink
     }
 }
 
+/// <summary>The device's status lines, kept (the board prints them on its debug channel).</summary>
+public sealed class LineLog : ILog
+{
+    public List<string> Lines { get; } = [];
+
+    public void Line(string text) => Lines.Add(text);
+}
+
 /// <summary>
-/// An ESP32 with the ArduCAM module, the LED and the UART, all virtual, running the firmware's real engine
-/// (Firmware/QrngEngine.cs, the same file the device runs) through the real driver (Drivers/ArduCamOv2640.cs).
+/// An ESP32 with the ArduCAM module, the LED and the UART, all virtual, running the firmware's application loop
+/// (Firmware/App.cs and QrngEngine.cs, the files the device runs) through the real driver (Drivers/ArduCamOv2640.cs).
+/// Only Program.Main's pin wiring (Esp32Board.cs) is not run here.
 /// </summary>
 public sealed class Board
 {
-    public Board(FirmwareConfig config, IByteSink uart, int seed, NoiseParams noise = null, double efficiencySpread = 0.05)
+    /// <param name="log">where the device's status lines go; null = nowhere (no allocation per report)</param>
+    public Board(FirmwareConfig config, IByteSink uart, int seed, NoiseParams noise = null, double efficiencySpread = 0.05, ILog log = null)
     {
         Config = config;
         Camera = new VirtualArduCam(seed, SensorParams.Paper, noise ?? NoiseParams.TableI(1), efficiencySpread);
         Led = new VirtualLed(Camera);
         Delay = new NoDelay();
         Driver = new ArduCamOv2640(Camera, Camera, Delay, config.Width, config.Height) { Exposure = config.Exposure };
-        Engine = new QrngEngine(Driver, Led, uart, config, Personalization.For(config));
+        App = new App(Driver, Led, uart, Delay, log, config);
+        Engine = App.Engine;
     }
+
+    public App App { get; }
 
     public FirmwareConfig Config { get; }
     public VirtualArduCam Camera { get; }
@@ -60,14 +73,15 @@ public sealed class Board
     public QrngEngine Engine { get; }
     public EngineStatus Status => Engine.Status;
 
-    public void Step() => Engine.Step();
+    /// <summary>One iteration of the firmware's loop (App.Tick).</summary>
+    public void Step() => App.Tick();
 
     /// <summary>Steps until the sink is full or maxFrames frames were attempted; reports progress every frame.</summary>
     public bool RunUntil(StreamSink sink, long maxFrames, Action<Board> progress = null)
     {
         for (long f = 0; f < maxFrames && !sink.Full; f++)
         {
-            Engine.Step();
+            App.Tick();
             progress?.Invoke(this);
         }
         return sink.Full;
