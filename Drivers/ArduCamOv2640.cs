@@ -38,7 +38,8 @@ namespace Qrng.Drivers
 
         public ArduCamOv2640(ISpiBus spi, II2cBus sccb, IDelay delay, int width, int height)
         {
-            if (width < 4 || height < 4 || (width & 3) != 0 || (height & 3) != 0 || width * height > MaxPixels)
+            // ZMOW/ZMOH hold size / 4 in one byte: each side <= 1020 (checked before the product, which could overflow)
+            if (width < 4 || height < 4 || width > 1020 || height > 1020 || (width & 3) != 0 || (height & 3) != 0 || width * height > MaxPixels)
             {
                 throw new System.ArgumentOutOfRangeException("width", "frame must be W x H with W, H multiples of 4 and W*H <= 12800");
             }

@@ -149,6 +149,7 @@ namespace Qrng.Firmware.Tests
         [DataRow("health.apt_window = 1024", "2 x health.apt_window")]
         [DataRow("health.n_minus = 4294967297", "out of range")]
         [DataRow("health.pixel_repeat_cutoff = 300", "3..255")]
+        [DataRow("sensor.width = 4\nsensor.height = 1073741828", "4..1020")]
         public static void Bad_config_lines_are_refused_with_a_reason(string text, string expected)
         {
             try

@@ -51,10 +51,10 @@ namespace Qrng.Firmware
             }
             catch (Exception e)
             {
-                // a UART/PWM/bus driver threw: no output came from this step; restart the pipeline, never the loop
+                // a UART/PWM/bus driver threw (this step's output may be cut short): restart the pipeline from a fresh
+                // start-up test and a fresh DRBG instantiation, never the loop; the SensorDown pause below follows
                 Engine.RecoverFromUnexpectedError(e.Message);
                 Log("qrng: " + e.Message);
-                _delay.Milliseconds(1000);
             }
 
             EngineStatus s = Engine.Status;

@@ -93,7 +93,9 @@ namespace Qrng.Firmware
         /// <summary>One line for the debug console.</summary>
         public string Summary()
         {
-            string fault = LastFault == Fault.SensorError || LastFault == Fault.Unexpected ? "sensor: " + SensorMessage : Describe(LastFault, FaultDetail);
+            string fault = LastFault == Fault.SensorError ? "sensor: " + SensorMessage
+                : LastFault == Fault.Unexpected ? "unexpected: " + SensorMessage
+                : Describe(LastFault, FaultDetail);
             return "state " + (int)State + " frames " + Frames + " passed " + FramesPassed + " out " + BytesOut + " B reseeds " + Reseeds
                 + " duty " + LedDuty + (LedAtLimit ? " (LED AT LIMIT)" : "") + " mean " + LastMean + " last fault: " + fault;
         }

@@ -177,7 +177,7 @@ namespace Qrng.Firmware
         /// <summary>Refuses combinations the pipeline cannot run with.</summary>
         public void Validate()
         {
-            Check(Width >= 4 && Height >= 4 && Width % 4 == 0 && Height % 4 == 0 && Width * Height <= 12800, "sensor.width/height: multiples of 4, at most 12800 pixels");
+            Check(Width >= 4 && Height >= 4 && Width <= 1020 && Height <= 1020 && Width % 4 == 0 && Height % 4 == 0 && Width * Height <= 12800, "sensor.width/height: multiples of 4 in 4..1020, at most 12800 pixels");
             Check(TMinus >= 0 && TPlus <= 1023 && TMinus <= TPlus, "health.t_minus <= health.t_plus within 0..1023");
             Check(EffectiveNMinus < PixelCount && EffectiveNPlus < PixelCount, "health.n_minus/n_plus must be below the pixel count");
             Check(ClaimedMilliBitsPerSymbol > 0 && ClaimedMilliBitsPerSymbol <= 2000, "health.claimed_millibits_per_symbol in 1..2000 (2 bits per symbol at most)");

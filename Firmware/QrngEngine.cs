@@ -461,8 +461,10 @@ namespace Qrng.Firmware
             }
 
             _sensorReady = false;
-            SensorFault(new SensorException(SensorError.BusError, "unexpected: " + message));
+            SensorFault(new SensorException(SensorError.BusError, message));
             Status.LastFault = Fault.Unexpected;
+            // the exception may have come from inside the DRBG (its hash half-fed): zeroise it, instantiate afresh
+            _drbg.Uninstantiate();
         }
 
         private void SensorFault(SensorException e)

@@ -81,25 +81,13 @@ public static class StreamCommand
 
     private static IAnsiConsole Err() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
-    private static Stream OpenOutput(string path)
-    {
-        if (path == "-") return Console.OpenStandardOutput();
-        try { return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new ModelException($"cannot write {path}: {e.Message}");
-        }
-    }
-
     private static int FromVirtualBoard(FirmwareConfig cfg, int seed, string[] faults, long n, string outPath, bool usePty, bool quiet)
     {
         foreach (string f in faults) Apply(new VirtualArduCam(0, SensorParams.Paper, NoiseParams.None), f);   // validate names first
         using Pty pty = usePty ? new Pty() : null;
         if (pty != null) Console.Error.WriteLine($"virtual board UART on {pty.Path} (open it like /dev/ttyUSB0; raw bytes, any baud)");
-        // a file is written under a temporary name and renamed only when complete: an unhealthy run leaves no file
-        bool toFile = pty == null && outPath != "-";
-        string partial = toFile ? outPath + ".partial" : null;
-        using Stream target = pty != null ? pty.Master : OpenOutput(toFile ? partial : outPath);
+        using OutputFile file = pty == null ? OutputFile.Open(outPath) : null;
+        Stream target = pty != null ? pty.Master : file.Stream;
         var sink = new StreamSink(target, n);
         Board board;
         try { board = new Board(cfg, sink, seed); }
@@ -120,26 +108,27 @@ public static class StreamCommand
                     task.Value = sink.Written;
                 });
         }
-        target.Flush();
+        if (sink.Error != null) throw new ModelException($"cannot write {(pty != null ? pty.Path : outPath)}: {sink.Error.Message}");
         double seconds = (DateTime.UtcNow - started).TotalSeconds;
         Summary(board, sink.Written, n, seconds, seed);
         if (sink.Written < n)
         {
-            if (toFile) { target.Dispose(); File.Delete(partial); }
-            Console.Error.WriteLine($"qrng: error: the source stayed unhealthy: {sink.Written} of {n} bytes after {board.Status.Frames} frames{(toFile ? $" (nothing written to {outPath})" : "")}; last fault: {LastFault(board.Status)}");
+            Console.Error.WriteLine($"qrng: error: the source stayed unhealthy: {sink.Written} of {n} bytes after {board.Status.Frames} frames{(file?.IsTemporary == true ? $" (partial output deleted; any earlier {outPath} is unchanged)" : "")}; last fault: {LastFault(board.Status)}");
             return Unhealthy;
         }
-        if (toFile)
+        if (file != null)
         {
-            target.Dispose();
-            File.Move(partial, outPath, overwrite: true);
-            Console.Error.WriteLine($"wrote {sink.Written:N0} bytes to {outPath}");
+            file.Commit();
+            if (outPath != "-") Console.Error.WriteLine($"wrote {sink.Written:N0} bytes to {outPath}");
         }
+        else target.Flush();
         return Output.Ok;
     }
 
     private static string LastFault(EngineStatus s) =>
-        s.LastFault is Fault.SensorError or Fault.Unexpected ? "sensor: " + s.SensorMessage : EngineStatus.Describe(s.LastFault, s.FaultDetail);
+        s.LastFault == Fault.SensorError ? "sensor: " + s.SensorMessage
+        : s.LastFault == Fault.Unexpected ? "unexpected: " + s.SensorMessage
+        : EngineStatus.Describe(s.LastFault, s.FaultDetail);
 
     private static void Summary(Board b, long written, long wanted, double seconds, int seed)
     {
@@ -164,7 +153,7 @@ public static class StreamCommand
 
     private static int FromSerial(string dev, int baud, long n, string outPath, bool quiet)
     {
-        if (!File.Exists(dev)) throw new ModelException($"cannot open {dev}: no such device (is the board plugged in? ls /dev/ttyUSB* /dev/ttyACM*)");
+        if (dev.StartsWith('/') && !File.Exists(dev)) throw new ModelException($"cannot open {dev}: no such device (is the board plugged in? ls /dev/ttyUSB* /dev/ttyACM*)");
         SerialPort port;
         try
         {
@@ -176,8 +165,9 @@ public static class StreamCommand
             throw new ModelException($"cannot open {dev}: {e.Message}");
         }
         using (port)
-        using (Stream target = OpenOutput(outPath))
+        using (OutputFile file = OutputFile.Open(outPath))
         {
+            Stream target = file.Stream;
             var buf = new byte[1 << 16];
             long got = 0;
             void Pump(Action<long> progress)
@@ -195,6 +185,7 @@ public static class StreamCommand
             if (quiet || Console.IsErrorRedirected) Pump(_ => { });
             else Err().Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())
                 .Start(ctx => { var task = ctx.AddTask(dev, maxValue: n); Pump(g => task.Value = g); });
+            file.Commit();
             if (outPath != "-") Console.Error.WriteLine($"wrote {got:N0} bytes from {dev} to {outPath} (the board reports its health on its debug port, COM1)");
         }
         return Output.Ok;

@@ -153,10 +153,34 @@ namespace Qrng.Host.Tests
             Assert.Equal(3, code);
             Assert.Equal("an earlier file", File.ReadAllText(a));          // neither truncated nor replaced
             Assert.False(File.Exists(a + ".partial"));
-            Assert.Contains("nothing written", err);
+            Assert.Contains("partial output deleted", err);
             Assert.Contains("stayed unhealthy", err);
             Assert.Contains("pixels below T-", err);
             Assert.Contains("AT LIMIT", err);
+        }
+
+        [Fact]
+        public void A_fifo_is_written_in_place_not_replaced()
+        {
+            if (!OperatingSystem.IsLinux()) Assert.Skip("mkfifo needs Linux");
+            string fifo = Path.Combine(_dir, "pipe");
+            using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo)) mk.WaitForExit();
+            long got = 0;
+            var reader = new Thread(() =>
+            {
+                using var f = File.OpenRead(fifo);
+                var buf = new byte[65536];
+                int r;
+                while ((r = f.Read(buf, 0, buf.Length)) > 0) got += r;
+            });
+            reader.Start();
+            var (code, _, err) = QrngCliTests.Qrng("stream", "-n", "100K", "-o", fifo, "--seed", "3", "-q");
+            Assert.True(code == 0, err);
+            Assert.True(reader.Join(30_000));
+            Assert.Equal(100 * 1024, got);
+            Assert.False(File.Exists(fifo + ".partial"));
+            using var st = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%F", fifo]) { RedirectStandardOutput = true })!;
+            Assert.Equal("fifo", st.StandardOutput.ReadToEnd().Trim());
         }
 
         [Theory]

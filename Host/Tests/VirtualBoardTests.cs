@@ -222,6 +222,27 @@ namespace Qrng.Host.Tests
             Assert.True(b.Delay.Milliseconds >= 1000, "the loop pauses while the sensor is down");
         }
 
+        private sealed class BrokenStream(long capacity) : MemoryStream
+        {
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                if (Length + count > capacity) throw new IOException("No space left on device");
+                base.Write(buffer, offset, count);
+            }
+        }
+
+        [Fact]
+        public void A_failing_host_stream_ends_the_run_without_disturbing_the_firmware()
+        {
+            var sink = new StreamSink(new BrokenStream(10_000), long.MaxValue);
+            var b = new Board(new FirmwareConfig(), sink, 15);
+            b.RunUntil(sink, 1000);
+            Assert.IsType<IOException>(sink.Error);
+            Assert.Equal(8192, sink.Written);
+            Assert.True(b.Status.Frames < 30, $"kept running for {b.Status.Frames} frames");
+            Assert.Equal(EngineState.Streaming, b.Status.State);       // the UART did not fail: the host's file did
+        }
+
         [Fact]
         public void Zero_bytes_allocated_per_frame_after_warm_up()
         {

@@ -20,19 +20,31 @@ public sealed class NoDelay : IDelay
     void IDelay.Milliseconds(int ms) => Milliseconds += ms;
 }
 
-/// <summary>The UART: bytes go to a stream (file, stdout, pseudo-terminal), at most Limit of them.</summary>
+/// <summary>
+/// The UART: bytes go to a stream (file, stdout, pseudo-terminal), at most Limit of them. A failure of the host's
+/// stream (disk full, reader gone) is the host's problem, not the firmware's: it is kept in Error, the sink stops
+/// taking bytes and <see cref="Board.RunUntil"/> ends.
+/// </summary>
 public sealed class StreamSink(Stream target, long limit) : IByteSink
 {
     public long Written { get; private set; }
     public long Limit { get; } = limit;
-    public bool Full => Written >= Limit;
+    public Exception Error { get; private set; }
+    public bool Full => Written >= Limit || Error != null;
 
     public void Write(byte[] buffer, int offset, int count)
     {
         int n = (int)Math.Min(count, Limit - Written);
-        if (n <= 0) return;
-        target.Write(buffer, offset, n);
-        Written += n;
+        if (n <= 0 || Error != null) return;
+        try
+        {
+            target.Write(buffer, offset, n);
+            Written += n;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            Error = e;
+        }
     }
 }
 
