@@ -40,7 +40,7 @@ namespace Qrng.NfCheck
 
             if (compile)
             {
-                DeviceCompiler.CompileAll(root, projects, findings, notes);
+                DeviceCompiler.CompileAll(root, projects, findings, notes, api != null ? apiListing : null);
             }
 
             notes.Insert(0, $"{projects.Count} device projects, {files.Count} device sources checked");

@@ -4,11 +4,13 @@ using Qrng.NfCheck;
 var rootOption = new Option<DirectoryInfo>("--root") { Description = "repository root (holds nf.sln)", DefaultValueFactory = _ => new DirectoryInfo(Directory.GetCurrentDirectory()) };
 var apiOption = new Option<FileInfo>("--api") { Description = "nanoFramework API listing (default: ../shared/nanoframework/api-1.x.txt next to the root)" };
 var noCompile = new Option<bool>("--no-compile") { Description = "skip compiling device projects against nanoFramework's assemblies" };
+var stubsOut = new Option<FileInfo>("--stubs-out") { Description = "write the C# reference stubs generated from the API listing (NF014) to this file" };
 var command = new RootCommand("Checks device code against the nanoFramework 1.x subset and nf.sln/.nfproj/packages.config against the folders.")
 {
     rootOption,
     apiOption,
     noCompile,
+    stubsOut,
 };
 command.SetAction(parse =>
 {
@@ -21,6 +23,19 @@ command.SetAction(parse =>
     }
 
     Checks.Report report = Checks.Run(root, api, !parse.GetValue(noCompile));
+    if (parse.GetValue(stubsOut) is { } stubFile)
+    {
+        string mscorlib = Path.Combine(DeviceCompiler.PackagesFolder, "nanoframework.corelibrary", "1.17.11", "lib", "mscorlib.dll");
+        if (File.Exists(api) && File.Exists(mscorlib))
+        {
+            File.WriteAllText(stubFile.FullName, ListingStubs.Get(api, mscorlib).Source);
+        }
+        else
+        {
+            Console.Error.WriteLine($"nfcheck: no stubs written (need {api} and {mscorlib})");
+        }
+    }
+
     foreach (string note in report.Notes)
     {
         Console.WriteLine("note: " + note);

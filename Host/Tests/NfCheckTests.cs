@@ -145,6 +145,90 @@ namespace Qrng.Host.Tests
             Assert.Contains(report.Findings, f => f.Rule == "NF013" && f.File.EndsWith("QrngEngine.cs"));
         }
 
+        [Fact]
+        public void Drivers_and_firmware_compile_against_the_api_listing()
+        {
+            SkipUnlessListingAndMscorlib();
+            Checks.Report report = Checks.Run(RepoPaths.Root, ApiListing, compile: true);
+            Assert.DoesNotContain(report.Findings, f => f.Rule == "NF014");
+            foreach (string project in new[] { "Drivers/Drivers.nfproj", "Firmware/Firmware.nfproj" })
+            {
+                Assert.Contains(report.Notes, n => n.StartsWith(project + ": all ", StringComparison.Ordinal) && n.Contains("reference stubs from the API listing"));
+            }
+
+            Assert.Contains(report.Notes, n => n.StartsWith("reference stubs from ", StringComparison.Ordinal));
+        }
+
+        [Theory]
+        [InlineData("settings.Mode = SpiMode.Mode0;", "settings.Mode = 1;")] // int where the property is SpiMode
+        [InlineData("return _device.Write(new SpanByte(buffer, 0, count)).Status", "return _device.Write(buffer, count).Status")] // no Write(byte[], int)
+        [InlineData("_port.WriteBufferSize = 4096;", "_port.WriteBufferSize = 4096; _port.Flush();")] // SerialPort has no Flush in the listing
+        public void Compile_against_the_api_listing_bites(string from, string to)
+        {
+            SkipUnlessListingAndMscorlib();
+            string root = CopyDeviceTree();
+            string file = Path.Combine(root, "Drivers", "Esp32", "Esp32Adapters.cs");
+            string text = File.ReadAllText(file);
+            Assert.Contains(from, text);
+            File.WriteAllText(file, text.Replace(from, to));
+
+            var report = Checks.Run(root, ApiListing, compile: true);
+            Assert.Contains(report.Findings, f => f.Rule == "NF014" && f.File == "Drivers/Esp32/Esp32Adapters.cs");
+        }
+
+        [Fact]
+        public void Odd_listing_lines_are_skipped_not_fatal()
+        {
+            string mscorlib = SkipUnlessMscorlib();
+            string[] listing =
+            [
+                "# assembly mscorlib",
+                "class System.Object",
+                "# assembly Odd.Things",
+                "class Odd.Things.Widget",
+                "  Widget(int size, Odd.Things.Mode mode = Fast)",
+                "  int Size { get; }",
+                "  void Spin(((",
+                "  Nonexistent Broken()",
+                "  static event what is this",
+                "struct Odd.Things.Blob<T>",
+                "enum Odd.Things.Mode",
+                "  Fast = 1",
+                "  Slow = oops",
+                "totally not a header",
+            ];
+            var stubs = ListingStubs.Build(listing, Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(mscorlib));
+            Assert.NotNull(stubs.Image);
+            Assert.Null(stubs.Error);
+            Assert.Contains(stubs.Unparsed, u => u.Contains("Spin((("));
+            Assert.Contains(stubs.Unparsed, u => u.Contains("Blob"));
+            Assert.Contains(stubs.Unparsed, u => u.Contains("Slow = oops"));
+            Assert.Contains(stubs.Unparsed, u => u == "totally not a header");
+            Assert.Contains(stubs.Dropped, d => d.Contains("Broken"));
+            Assert.Contains("public Widget(int size, Odd.Things.Mode mode = Odd.Things.Mode.Fast) { }", stubs.Source);
+        }
+
+        private static string SkipUnlessMscorlib()
+        {
+            string mscorlib = Path.Combine(DeviceCompiler.PackagesFolder, "nanoframework.corelibrary", "1.17.11", "lib", "mscorlib.dll");
+            if (!File.Exists(mscorlib))
+            {
+                Assert.Skip("nanoFramework.CoreLibrary 1.17.11 not in the NuGet cache (" + mscorlib + "); NfCheck's restore downloads it");
+            }
+
+            return mscorlib;
+        }
+
+        private static void SkipUnlessListingAndMscorlib()
+        {
+            if (!File.Exists(ApiListing))
+            {
+                Assert.Skip("API listing not found at " + ApiListing + ": NF014 (compile against stubs generated from it) cannot run");
+            }
+
+            SkipUnlessMscorlib();
+        }
+
         private static string CopyDeviceTree()
         {
             string root = Directory.CreateTempSubdirectory("nfcheck-").FullName;
