@@ -108,11 +108,7 @@ namespace Qrng.Host.Tests
         [Fact]
         public void Compile_against_nanoframework_mscorlib_bites()
         {
-            string mscorlib = Path.Combine(DeviceCompiler.PackagesFolder, "nanoframework.corelibrary", "1.17.11", "lib", "mscorlib.dll");
-            if (!File.Exists(mscorlib))
-            {
-                Assert.Skip("nanoFramework.CoreLibrary 1.17.11 not in the NuGet cache (" + mscorlib + "); NfCheck's restore downloads it");
-            }
+            SkipUnlessMscorlib();
 
             string root = CopyDeviceTree();
             string file = Path.Combine(root, "Hash_DRBG", "HashDrbg.cs");
@@ -125,12 +121,7 @@ namespace Qrng.Host.Tests
         [Fact]
         public void The_portable_part_of_the_pipeline_is_compiled_against_mscorlib_too()
         {
-            string mscorlib = Path.Combine(DeviceCompiler.PackagesFolder, "nanoframework.corelibrary", "1.17.11", "lib", "mscorlib.dll");
-            if (!File.Exists(mscorlib))
-            {
-                Assert.Skip("nanoFramework.CoreLibrary 1.17.11 not in the NuGet cache (" + mscorlib + "); NfCheck's restore downloads it");
-            }
-
+            SkipUnlessMscorlib();
             Assert.True(DeviceCompiler.IsPortable(RepoPaths.Root, "Firmware", "QrngEngine.cs"));
             Assert.False(DeviceCompiler.IsPortable(RepoPaths.Root, "Firmware", "Esp32Board.cs"));
             Assert.False(DeviceCompiler.IsPortable(RepoPaths.Root, "Drivers", "Esp32/Esp32Adapters.cs"));
