@@ -37,7 +37,6 @@ namespace Qrng.Firmware
         private int _maskedCount;
         private bool _sensorReady;
         private bool _havePrevious;
-        private bool _haveLastGood;
 
         public QrngEngine(IImageSensor sensor, IPwmOutput led, IByteSink output, FirmwareConfig config, byte[] personalization)
         {
@@ -127,8 +126,8 @@ namespace Qrng.Firmware
                     _sensor.Initialize();
                     _sensorReady = true;
                     _havePrevious = false;
-                    _haveLastGood = false;
                     Array.Clear(_repeat, 0, _pixels);
+                    Array.Clear(_lastGood, 0, _pixels);
                     Restart(Fault.None, 0);
                 }
                 catch (SensorException e)
@@ -191,7 +190,7 @@ namespace Qrng.Firmware
             }
         }
 
-        /// <summary>LED loop, T±/N±, frozen-frame and stuck-pixel tests. False: the frame is discarded.</summary>
+        /// <summary>LED loop, frozen-frame, T±/N± and LED-window tests. False: the frame is discarded.</summary>
         private bool CheckFrame()
         {
             EngineStatus s = Status;
@@ -255,39 +254,6 @@ namespace Qrng.Firmware
                 return Restart(Fault.LightOutOfWindow, mean);
             }
 
-            // stuck pixels: runs of one raw value over consecutive frames that passed everything above (dark or
-            // frozen frames would make healthy pixels repeat, so they neither extend nor reset a run)
-            int newlyStuck = -1;
-            for (int i = 0; i < _pixels; i++)
-            {
-                if (_haveLastGood && _frame[i] == _lastGood[i])
-                {
-                    if (_repeat[i] < 255)
-                    {
-                        _repeat[i]++;
-                    }
-                }
-                else
-                {
-                    _repeat[i] = 0;
-                }
-
-                if (!_masked[i] && newlyStuck < 0 && _repeat[i] + 1 >= _cfg.PixelRepeatCutoff)
-                {
-                    newlyStuck = i;
-                }
-            }
-
-            Array.Copy(_frame, _lastGood, _pixels);
-            _haveLastGood = true;
-            if (newlyStuck >= 0)
-            {
-                _masked[newlyStuck] = true;
-                _maskedCount++;
-                s.StuckPixels++;
-                return Restart(_maskedCount * 4 > _pixels ? Fault.TooManyStuckPixels : Fault.PixelStuck, newlyStuck);
-            }
-
             if (_maskedCount * 4 > _pixels)
             {
                 return Restart(Fault.TooManyStuckPixels, _maskedCount);
@@ -320,7 +286,10 @@ namespace Qrng.Firmware
             }
         }
 
-        /// <summary>Bits 2-3 of every usable pixel through the 90B tests into the pool. False: a test failed.</summary>
+        /// <summary>
+        /// One pass over the usable pixels of a frame that passed <see cref="CheckFrame"/>: stuck-pixel runs, bits 2-3
+        /// through the 90B tests, credited symbols into the pool. False: a test failed.
+        /// </summary>
         private bool ConsumeSymbols()
         {
             EngineStatus s = Status;
@@ -331,7 +300,31 @@ namespace Qrng.Firmware
                     continue;
                 }
 
-                int symbol = (_frame[i] >> 2) & 3;
+                // stuck pixels: runs of one raw value over consecutive frames that passed the frame checks (dark or
+                // frozen frames would make healthy pixels repeat, so they neither extend nor reset a run)
+                int z = _frame[i];
+                if (z == _lastGood[i])
+                {
+                    if (_repeat[i] < 255)
+                    {
+                        _repeat[i]++;
+                    }
+                }
+                else
+                {
+                    _repeat[i] = 0;
+                    _lastGood[i] = (ushort)z;
+                }
+
+                if (_repeat[i] + 1 >= _cfg.PixelRepeatCutoff)
+                {
+                    _masked[i] = true;
+                    _maskedCount++;
+                    s.StuckPixels++;
+                    return Restart(_maskedCount * 4 > _pixels ? Fault.TooManyStuckPixels : Fault.PixelStuck, i);
+                }
+
+                int symbol = (z >> 2) & 3;
                 if (s.State == EngineState.StartupTest)
                 {
                     if (!_startup.Feed(symbol))
@@ -371,7 +364,6 @@ namespace Qrng.Firmware
                 }
 
                 // a pixel outside [T-, T+] (up to N± per frame pass) may sit at a clamp: tested, never credited
-                int z = _frame[i];
                 if (z >= _cfg.TMinus && z <= _cfg.TPlus && _poolSymbols < 4 * _pool.Length)
                 {
                     int index = _poolSymbols >> 2, shift = 6 - (2 * (_poolSymbols & 3));
