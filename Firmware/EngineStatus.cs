@@ -90,14 +90,22 @@ namespace Qrng.Firmware
             }
         }
 
+        /// <summary>The last fault in words, with the driver's message where there is one.</summary>
+        public string LastFaultText()
+        {
+            if (LastFault == Fault.SensorError)
+            {
+                return "sensor: " + SensorMessage;
+            }
+
+            return LastFault == Fault.Unexpected ? "unexpected: " + SensorMessage : Describe(LastFault, FaultDetail);
+        }
+
         /// <summary>One line for the debug console.</summary>
         public string Summary()
         {
-            string fault = LastFault == Fault.SensorError ? "sensor: " + SensorMessage
-                : LastFault == Fault.Unexpected ? "unexpected: " + SensorMessage
-                : Describe(LastFault, FaultDetail);
             return "state " + (int)State + " frames " + Frames + " passed " + FramesPassed + " out " + BytesOut + " B reseeds " + Reseeds
-                + " duty " + LedDuty + (LedAtLimit ? " (LED AT LIMIT)" : "") + " mean " + LastMean + " last fault: " + fault;
+                + " duty " + LedDuty + (LedAtLimit ? " (LED AT LIMIT)" : "") + " mean " + LastMean + " last fault: " + LastFaultText();
         }
     }
 }

@@ -453,19 +453,24 @@ namespace Qrng.Firmware
             }
 
             _sensorReady = false;
-            SensorFault(new SensorException(SensorError.BusError, message));
-            Status.LastFault = Fault.Unexpected;
+            Down(Fault.Unexpected, 0, message);
             // the exception may have come from inside the DRBG (its hash half-fed): zeroise it, instantiate afresh
             _drbg.Uninstantiate();
         }
 
         private void SensorFault(SensorException e)
         {
+            Status.SensorErrors++;
+            Down(Fault.SensorError, (int)e.Error, e.Message);
+        }
+
+        /// <summary>No sensor (or no working driver): drop pooled entropy, a fresh start-up test once it is back.</summary>
+        private void Down(Fault fault, int detail, string message)
+        {
             EngineStatus s = Status;
-            s.SensorErrors++;
-            s.LastFault = Fault.SensorError;
-            s.FaultDetail = (int)e.Error;
-            s.SensorMessage = e.Message;
+            s.LastFault = fault;
+            s.FaultDetail = detail;
+            s.SensorMessage = message;
             s.State = EngineState.SensorDown;
             _startup.Reset();
             ClearPool();

@@ -113,7 +113,7 @@ public static class StreamCommand
         Summary(board, sink.Written, n, seconds, seed);
         if (sink.Written < n)
         {
-            Console.Error.WriteLine($"qrng: error: the source stayed unhealthy: {sink.Written} of {n} bytes after {board.Status.Frames} frames{(file?.IsTemporary == true ? $" (partial output deleted; any earlier {outPath} is unchanged)" : "")}; last fault: {LastFault(board.Status)}");
+            Console.Error.WriteLine($"qrng: error: the source stayed unhealthy: {sink.Written} of {n} bytes after {board.Status.Frames} frames{(file?.IsTemporary == true ? $" (partial output deleted; any earlier {outPath} is unchanged)" : "")}; last fault: {board.Status.LastFaultText()}");
             return Unhealthy;
         }
         if (file != null)
@@ -124,11 +124,6 @@ public static class StreamCommand
         else target.Flush();
         return Output.Ok;
     }
-
-    private static string LastFault(EngineStatus s) =>
-        s.LastFault == Fault.SensorError ? "sensor: " + s.SensorMessage
-        : s.LastFault == Fault.Unexpected ? "unexpected: " + s.SensorMessage
-        : EngineStatus.Describe(s.LastFault, s.FaultDetail);
 
     private static void Summary(Board b, long written, long wanted, double seconds, int seed)
     {
@@ -146,7 +141,7 @@ public static class StreamCommand
         Row("credited min-entropy", $"{s.CreditedMilliBits / 1000:N0} bits ({b.Config.ClaimedMilliBitsPerSymbol / 2000.0:0.000} per bit)");
         Row("output", $"{written:N0} of {wanted:N0} bytes in {seconds:0.0} s ({written / Math.Max(seconds, 1e-9) / 1e6:0.0} MB/s)");
         Row("LED duty", $"{s.LedDuty / 100.0:0.00} %{(s.LedAtLimit ? " AT LIMIT: dead or aging LED" : "")}; frame mean {s.LastMean}");
-        Row("last fault", LastFault(s));
+        Row("last fault", s.LastFaultText());
         Row("seed", seed.ToString(CultureInfo.InvariantCulture));
         Err().Write(t);
     }
