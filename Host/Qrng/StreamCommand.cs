@@ -13,9 +13,6 @@ public static class StreamCommand
 {
     public const int Unhealthy = 3;
 
-    public static readonly string[] Knobs =
-        ["led-dead", "led-saturated", "frozen", "dead-pixel", "hot-pixel", "spi-garbage", "unplugged", "capture-hangs", "stuck-bits", "bit3-stuck", "drift"];
-
     public static long ParseSize(string text)
     {
         string t = (text ?? "").Trim();
@@ -32,21 +29,8 @@ public static class StreamCommand
 
     internal static void Apply(VirtualArduCam cam, string knob)
     {
-        switch (knob)
-        {
-            case "led-dead": cam.LedDead = true; break;
-            case "led-saturated": cam.LedSaturated = true; break;
-            case "frozen": cam.FrozenFrame = true; break;
-            case "dead-pixel": cam.DeadPixel = 5; break;
-            case "hot-pixel": cam.HotPixel = 9; break;
-            case "spi-garbage": cam.SpiFault = SpiFault.Garbage; break;
-            case "unplugged": cam.SpiFault = SpiFault.Unplugged; break;
-            case "capture-hangs": cam.CaptureHangs = true; break;
-            case "stuck-bits": cam.StuckBitsMask = 0x03; break;
-            case "bit3-stuck": cam.StuckBitsMask = 0x02; break;
-            case "drift": cam.DriftPerFrame = 0.002; break;
-            default: throw new ModelException($"--fault: unknown knob '{knob}'; known: {string.Join(", ", Knobs)}");
-        }
+        try { cam.SetFault(knob, true); }
+        catch (ArgumentException e) { throw new ModelException("--fault: " + e.Message); }
     }
 
     public static Command Build()
@@ -55,7 +39,7 @@ public static class StreamCommand
         var output = new Option<string>("--out", "-o") { Description = "file to write ('-' = stdout); required unless --pty" };
         var seed = new Option<int?>("--seed") { Description = "virtual board: seed of its physics (same seed, same bytes; default: from the clock)" };
         var config = new Option<string>("--config") { Description = "virtual board: firmware configuration file (key = value lines, e.g. from 'qrng model thresholds')" };
-        var fault = new Option<string[]>("--fault") { Description = "virtual board: switch on a fault knob from the first frame: " + string.Join(", ", Knobs), AllowMultipleArgumentsPerToken = true };
+        var fault = new Option<string[]>("--fault") { Description = "virtual board: switch on a fault knob from the first frame: " + string.Join(", ", VirtualArduCam.Knobs), AllowMultipleArgumentsPerToken = true };
         var port = new Option<string>("--port") { Description = "read from a board on this serial port (e.g. /dev/ttyUSB0) instead of the virtual board" };
         var baud = new Option<int>("--baud") { Description = "serial baud rate with --port", DefaultValueFactory = _ => 921600 };
         var pty = new Option<bool>("--pty") { Description = "virtual board: serve the UART on a pseudo-terminal (open it like /dev/ttyUSB0) instead of writing a file; --out is ignored" };

@@ -73,24 +73,6 @@ namespace Qrng.Host.Tests
             { "bit3-stuck", Fault.AdaptiveProportion, 1 + 2 * 512 / 64 },
         };
 
-        internal static void Set(VirtualArduCam cam, string knob, bool on)
-        {
-            switch (knob)
-            {
-                case "led-dead": cam.LedDead = on; break;
-                case "led-saturated": cam.LedSaturated = on; break;
-                case "frozen": cam.FrozenFrame = on; break;
-                case "dead-pixel": cam.DeadPixel = on ? 5 : -1; break;
-                case "hot-pixel": cam.HotPixel = on ? 9 : -1; break;
-                case "spi-garbage": cam.SpiFault = on ? SpiFault.Garbage : SpiFault.None; break;
-                case "unplugged": cam.SpiFault = on ? SpiFault.Unplugged : SpiFault.None; break;
-                case "capture-hangs": cam.CaptureHangs = on; break;
-                case "stuck-bits": cam.StuckBitsMask = on ? 0x03 : 0; break;
-                case "bit3-stuck": cam.StuckBitsMask = on ? 0x02 : 0; break;
-                default: throw new ArgumentException(knob);
-            }
-        }
-
         [Theory]
         [MemberData(nameof(Faults))]
         public void Each_fault_is_detected_stops_output_and_recovers_after_a_fresh_startup_test(string knob, Fault fault, int detectWithin)
@@ -100,7 +82,7 @@ namespace Qrng.Host.Tests
             for (int i = 0; i < 5; i++) b.Step();
             long startups = b.Status.StartupTestsPassed;
 
-            Set(b.Camera, knob, true);
+            b.Camera.SetFault(knob, true);
             long before = uart.Length;
             int frames = 0;
             while (b.Status.State == EngineState.Streaming && frames < detectWithin + 1) { b.Step(); frames++; }
@@ -123,7 +105,7 @@ namespace Qrng.Host.Tests
             Assert.False(string.IsNullOrEmpty(EngineStatus.Describe(b.Status.LastFault, b.Status.FaultDetail)));
             if (masks) Assert.True(b.Status.StartupTestsPassed > startups);
 
-            Set(b.Camera, knob, false);
+            b.Camera.SetFault(knob, false);
             StepUntilStreaming(b);
             Assert.True(b.Status.StartupTestsPassed > startups, "output resumed without a fresh start-up test");
             if (!masks) Assert.Equal(0, b.Status.StuckPixels);      // a frozen or dark episode must not mask healthy pixels

@@ -60,6 +60,30 @@ public sealed class VirtualArduCam : ISpiBus, II2cBus
     public double DriftPerFrame { get; set; }
     public double Brightness { get; private set; } = 1;
 
+    /// <summary>The fault knobs by name (what `qrng stream --fault` takes and the tests switch).</summary>
+    public static readonly string[] Knobs =
+        ["led-dead", "led-saturated", "frozen", "dead-pixel", "hot-pixel", "spi-garbage", "unplugged", "capture-hangs", "stuck-bits", "bit3-stuck", "drift"];
+
+    /// <summary>Switches a named fault knob on or off.</summary>
+    public void SetFault(string knob, bool on)
+    {
+        switch (knob)
+        {
+            case "led-dead": LedDead = on; break;
+            case "led-saturated": LedSaturated = on; break;
+            case "frozen": FrozenFrame = on; break;
+            case "dead-pixel": DeadPixel = on ? 5 : -1; break;
+            case "hot-pixel": HotPixel = on ? 9 : -1; break;
+            case "spi-garbage": SpiFault = on ? SpiFault.Garbage : SpiFault.None; break;
+            case "unplugged": SpiFault = on ? SpiFault.Unplugged : SpiFault.None; break;
+            case "capture-hangs": CaptureHangs = on; break;
+            case "stuck-bits": StuckBitsMask = on ? 0x03 : 0; break;
+            case "bit3-stuck": StuckBitsMask = on ? 0x02 : 0; break;
+            case "drift": DriftPerFrame = on ? 0.002 : 0; break;
+            default: throw new ArgumentException($"unknown knob '{knob}'; known: {string.Join(", ", Knobs)}");
+        }
+    }
+
     // what the driver configured
     public bool RawMode => _banks[0][0xDA] == 0x04;
     public int Width => _banks[0][0x5A] * 4;
