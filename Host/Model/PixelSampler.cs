@@ -1,21 +1,21 @@
-using MathNet.Numerics.Distributions;
-
 namespace Qrng.Model;
 
-/// <summary>Draws ADC values from the paper's physical model (Eq. 1–4). Seeded: the same seed gives the same values.</summary>
-public sealed class PixelSampler(SensorParams sensor, NoiseParams noise, int seed)
+/// <summary>
+/// Draws ADC values from the paper's physical model (Eq. 1–4): the one implementation used by `simulate-dark` and
+/// by the virtual board's pixels. Seeded: the same seed gives the same values. Allocation-free.
+/// </summary>
+public sealed class PixelSampler(SensorParams sensor, NoiseParams noise, FastSampler rng)
 {
-    private readonly Random _rng = new(seed);
+    public PixelSampler(SensorParams sensor, NoiseParams noise, int seed)
+        : this(sensor, noise, new FastSampler(seed))
+    {
+    }
 
     /// <summary>One Z = clamp(floor(K·(Ne + Nd) + R)), Ne ~ Poisson(μe), Nd ~ Poisson(μdark), R ~ N(μr, σr²).</summary>
     public int Sample(double muE)
     {
-        double x = noise.MuR;
-        long electrons = 0;
-        if (muE > 0) electrons += Poisson.Sample(_rng, muE);
-        if (noise.MuDark > 0) electrons += Poisson.Sample(_rng, noise.MuDark);
-        x += sensor.K * electrons;
-        if (noise.SigmaR > 0) x += Normal.Sample(_rng, 0, noise.SigmaR);
+        double x = noise.MuR + sensor.K * (rng.Poisson(muE) + rng.Poisson(noise.MuDark));
+        if (noise.SigmaR > 0) x += noise.SigmaR * rng.Gaussian();
         double f = Math.Floor(x);
         return f < 0 ? 0 : f > sensor.AdcMax ? sensor.AdcMax : (int)f;
     }

@@ -14,6 +14,7 @@ public enum SpiFault { None, Garbage, Unplugged }
 public sealed class VirtualArduCam : ISpiBus, II2cBus
 {
     private readonly FastSampler _rng;
+    private readonly PixelSampler _pixel;
     private readonly byte[] _chip = new byte[128];       // ArduChip registers
     private readonly byte[][] _banks = [new byte[256], new byte[256]];
     private byte[] _fifo = [];
@@ -24,6 +25,7 @@ public sealed class VirtualArduCam : ISpiBus, II2cBus
     public VirtualArduCam(int seed, SensorParams sensor, NoiseParams noise, double efficiencySpread = 0.05)
     {
         _rng = new FastSampler(seed);
+        _pixel = new PixelSampler(sensor, noise, _rng);
         Sensor = sensor;
         Noise = noise;
         EfficiencySpread = efficiencySpread;
@@ -206,12 +208,9 @@ public sealed class VirtualArduCam : ISpiBus, II2cBus
         }
         double exposureScale = Exposure / 256.0;
         double light = LedDead ? 0 : LedSaturated ? 4 : Duty / 10000.0 * Brightness;
-        double k = Sensor.K, muR = Noise.MuR, sigma = Noise.SigmaR, muDark = Noise.MuDark;
         for (int i = 0; i < n; i++)
         {
-            double mu = _efficiency[i] * light * FullScaleMuE * exposureScale;
-            double x = muR + k * (_rng.Poisson(mu) + _rng.Poisson(muDark)) + (sigma > 0 ? sigma * _rng.Gaussian() : 0);
-            int z = x < 0 ? 0 : x >= Sensor.AdcMax ? Sensor.AdcMax : (int)x;
+            int z = _pixel.Sample(_efficiency[i] * light * FullScaleMuE * exposureScale);
             if (i == DeadPixel) z = 0;
             if (i == HotPixel) z = Sensor.AdcMax;
             byte b = (byte)(z >> 2);                           // the FIFO sees Y[9:2]

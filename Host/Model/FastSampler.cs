@@ -1,4 +1,4 @@
-namespace Qrng.VirtualBoard;
+namespace Qrng.Model;
 
 /// <summary>
 /// Seeded, allocation-free draws for the pixel model: Poisson by multiplication (μ &lt; 10) or by Hörmann's
