@@ -194,7 +194,7 @@ namespace Qrng.Firmware
         private bool CheckFrame()
         {
             EngineStatus s = Status;
-            int low = 0, high = 0, used = 0;
+            int low = 0, high = 0, used = 0, tMinus = _cfg.TMinus, tPlus = _cfg.TPlus;   // locals: the loop runs per pixel
             long sum = 0;
             bool same = _havePrevious;
             for (int i = 0; i < _pixels; i++)
@@ -212,11 +212,11 @@ namespace Qrng.Firmware
 
                 used++;
                 sum += z;
-                if (z < _cfg.TMinus)
+                if (z < tMinus)
                 {
                     low++;
                 }
-                else if (z > _cfg.TPlus)
+                else if (z > tPlus)
                 {
                     high++;
                 }
@@ -293,6 +293,9 @@ namespace Qrng.Firmware
         private bool ConsumeSymbols()
         {
             EngineStatus s = Status;
+            // configuration in locals: the loop runs per pixel on an interpreter
+            int repeatLimit = _cfg.PixelRepeatCutoff - 1, tMinus = _cfg.TMinus, tPlus = _cfg.TPlus;
+            int credit = _cfg.ClaimedMilliBitsPerSymbol, capacity = 4 * _pool.Length;
             for (int i = 0; i < _pixels; i++)
             {
                 if (_masked[i])
@@ -316,7 +319,7 @@ namespace Qrng.Firmware
                     _lastGood[i] = (ushort)z;
                 }
 
-                if (_repeat[i] + 1 >= _cfg.PixelRepeatCutoff)
+                if (_repeat[i] >= repeatLimit)
                 {
                     _masked[i] = true;
                     _maskedCount++;
@@ -364,12 +367,12 @@ namespace Qrng.Firmware
                 }
 
                 // a pixel outside [T-, T+] (up to N± per frame pass) may sit at a clamp: tested, never credited
-                if (z >= _cfg.TMinus && z <= _cfg.TPlus && _poolSymbols < 4 * _pool.Length)
+                if (z >= tMinus && z <= tPlus && _poolSymbols < capacity)
                 {
                     int index = _poolSymbols >> 2, shift = 6 - (2 * (_poolSymbols & 3));
                     _pool[index] = (byte)(_pool[index] | (symbol << shift));
                     _poolSymbols++;
-                    s.CreditedMilliBits += _cfg.ClaimedMilliBitsPerSymbol;
+                    s.CreditedMilliBits += credit;
                 }
             }
 
