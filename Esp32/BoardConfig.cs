@@ -1,4 +1,6 @@
-namespace Qrng.Firmware
+using Qrng.Firmware;
+
+namespace Qrng.Esp32
 {
     /// <summary>
     /// The configuration compiled into the firmware image, in the <c>key = value</c> format of

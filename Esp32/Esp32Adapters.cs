@@ -3,8 +3,9 @@ using System.Device.I2c;
 using System.Device.Pwm;
 using System.Device.Spi;
 using System.IO.Ports;
+using Qrng.Drivers;
 
-namespace Qrng.Drivers.Esp32
+namespace Qrng.Esp32
 {
     /// <summary>ISpiBus over nanoFramework's SpiDevice (mode 0, MSB first; ArduChip: <= 8 MHz).</summary>
     public sealed class Esp32SpiBus : ISpiBus

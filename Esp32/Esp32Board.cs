@@ -1,8 +1,8 @@
 using nanoFramework.Hardware.Esp32;
 using Qrng.Drivers;
-using Qrng.Drivers.Esp32;
+using Qrng.Firmware;
 
-namespace Qrng.Firmware
+namespace Qrng.Esp32
 {
     /// <summary>
     /// ESP32-DevKitC wiring (docs/hardware.md). nanoFramework's default SPI1/I2C1 pins differ from the DevKitC's

@@ -1,5 +1,5 @@
 using System.Reflection;
 
 [assembly: AssemblyTitle("Qrng.Drivers")]
-[assembly: AssemblyDescription("Sensor, LED and serial drivers of the ESP32 QRNG")]
+[assembly: AssemblyDescription("Sensor driver and hardware interfaces of the ESP32 QRNG (portable: mscorlib only)")]
 [assembly: AssemblyVersion("0.1.0.0")]

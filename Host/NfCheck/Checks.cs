@@ -5,7 +5,8 @@ namespace Qrng.NfCheck
     {
         public sealed record Report(List<Finding> Findings, List<string> Notes);
 
-        public static Report Run(string root, string apiListing, bool compile)
+        /// <param name="shared">the shared folder (third_party, API listing); null: $QRNG_SHARED or ../shared beside <paramref name="root"/></param>
+        public static Report Run(string root, string apiListing, bool compile, string shared = null)
         {
             var findings = new List<Finding>();
             var notes = new List<string>();
@@ -40,7 +41,7 @@ namespace Qrng.NfCheck
 
             if (compile)
             {
-                DeviceCompiler.CompileAll(root, projects, findings, notes, api != null ? apiListing : null);
+                DeviceCompiler.CompileAll(root, shared, projects, findings, notes);
             }
 
             notes.Insert(0, $"{projects.Count} device projects, {files.Count} device sources checked");

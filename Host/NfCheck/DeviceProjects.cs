@@ -15,7 +15,15 @@ namespace Qrng.NfCheck
         public const string NanoProjectType = "11A8DD76-328B-46DF-9F39-F559912D0360";
 
         /// <summary>Folders whose code runs on the device; each must be a project of nf.sln once it exists.</summary>
-        public static readonly string[] DeviceFolders = ["Hash_DRBG", "Drivers", "Firmware", "Firmware.Tests"];
+        public static readonly string[] DeviceFolders = ["Hash_DRBG", "Drivers", "Firmware", "Esp32", "Firmware.Tests"];
+
+        /// <summary>
+        /// The only projects that may reference hardware packages (their natives do not exist on the Linux nanoCLR):
+        /// everything else needs mscorlib (and the TestFramework) only, so it runs on the interpreter in CI.
+        /// </summary>
+        public static readonly string[] HardwareFolders = ["Esp32"];
+
+        private static readonly string[] PortablePackages = ["nanoFramework.CoreLibrary", "nanoFramework.TestFramework"];
 
         private static readonly Regex SlnProject = new("Project\\(\"\\{([0-9A-Fa-f-]+)\\}\"\\)\\s*=\\s*\"([^\"]+)\",\\s*\"([^\"]+\\.nfproj)\"", RegexOptions.Compiled);
         private static readonly Regex HintPackage = new(@"packages[\\/]([A-Za-z0-9_.]+?)\.(\d+\.\d+\.\d+(?:-[A-Za-z0-9.]+)?)[\\/]lib[\\/]", RegexOptions.Compiled);
@@ -160,6 +168,14 @@ namespace Qrng.NfCheck
             foreach (string id in packages.Keys.Except(hinted).Order())
             {
                 Bad("NF110", $"packages.config lists {id} but no <Reference> HintPath uses it");
+            }
+
+            if (!HardwareFolders.Contains(dir))
+            {
+                foreach (string id in packages.Keys.Except(PortablePackages).Order())
+                {
+                    Bad("NF113", $"{id}: only {string.Join(", ", HardwareFolders)}/ may use hardware packages; this project must run on the Linux nanoCLR with mscorlib alone");
+                }
             }
 
             var projectRefs = doc.Descendants(ns + "ProjectReference").Select(p => Norm(Path.Combine(dir, (string)p.Attribute("Include")))).ToList();

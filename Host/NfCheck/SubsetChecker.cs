@@ -17,6 +17,15 @@ namespace Qrng.NfCheck
         private static readonly HashSet<string> ForbiddenTypes =
             ["Span", "ReadOnlySpan", "Memory", "ReadOnlyMemory", "BinaryPrimitives", "BitOperations", "Task", "ValueTask", "ValueTuple", "Tuple", "Nullable", "Unsafe", "MemoryMarshal"];
 
+        // what nanoCLR taught: these types are not in its mscorlib, and the arithmetic they stand for behaves differently
+        private static readonly Dictionary<string, string> MissingArithmetic = new(StringComparer.Ordinal)
+        {
+            ["OverflowException"] = "checked arithmetic wraps on nanoCLR instead of throwing",
+            ["DivideByZeroException"] = "an integer division by zero throws System.Exception on nanoCLR",
+            ["ArithmeticException"] = "nanoCLR throws System.Exception for division by zero and nothing for overflow",
+            ["NotFiniteNumberException"] = "it does not exist in nanoFramework's mscorlib",
+        };
+
         private readonly ApiCatalog _api;
         private readonly HashSet<string> _deviceTypes;
         private readonly HashSet<string> _deviceNamespaces;
@@ -110,6 +119,13 @@ namespace Qrng.NfCheck
                         break;
                     case IdentifierNameSyntax id when ForbiddenTypes.Contains(id.Identifier.Text) && !IsMemberName(id):
                         Add(node, "NF011", $"'{id.Identifier.Text}' does not exist on the device");
+                        break;
+                    case CheckedExpressionSyntax ce when ce.IsKind(SyntaxKind.CheckedExpression):
+                    case CheckedStatementSyntax cs when cs.IsKind(SyntaxKind.CheckedStatement):
+                        Add(node, "NF015", "checked arithmetic never throws on nanoCLR (add.ovf and friends wrap): test the range explicitly");
+                        break;
+                    case IdentifierNameSyntax ae when MissingArithmetic.TryGetValue(ae.Identifier.Text, out string why) && !IsMemberName(ae):
+                        Add(node, "NF016", $"'{ae.Identifier.Text}' is not in nanoFramework's mscorlib: {why}");
                         break;
                 }
             }

@@ -28,6 +28,10 @@ namespace Qrng.Host.Tests
             { "NF012", "using System; class C { int M(int x) { return Math.Abs(x); } }" },
             { "NF012", "using System.Text; class C { void M() { StringBuilder sb = new StringBuilder(); } }" },
             { "NF012", "using System.Security.Cryptography; class C { }" },
+            { "NF015", "class C { int M(int a, int b) { return checked(a + b); } }" },
+            { "NF015", "class C { int M(int a, int b) { checked { return a * b; } } }" },
+            { "NF016", "using System; class C { int M(int a, int b) { try { return a / b; } catch (DivideByZeroException) { return 0; } } }" },
+            { "NF016", "using System; class C { void M() { throw new OverflowException(); } }" },
         };
 
         [Theory]
@@ -112,109 +116,87 @@ namespace Qrng.Host.Tests
 
             string root = CopyDeviceTree();
             string file = Path.Combine(root, "Hash_DRBG", "HashDrbg.cs");
-            File.WriteAllText(file, File.ReadAllText(file).Replace("Array.Clear(_v, 0, SeedLength);", "Array.Clear(_v, 0, SeedLength); _v.AsSpan().Clear();"));
+            string text = File.ReadAllText(file);
+            Assert.Contains("Array.Clear(_v, 0, SeedLength);", text);
+            File.WriteAllText(file, text.Replace("Array.Clear(_v, 0, SeedLength);", "Array.Clear(_v, 0, SeedLength); _v.AsSpan().Clear();"));
 
-            var report = Checks.Run(root, null, compile: true);
+            var report = Checks.Run(root, null, compile: true, shared: RepoPaths.Shared);
             Assert.Contains(report.Findings, f => f.Rule == "NF013" && f.File.EndsWith("HashDrbg.cs"));
         }
 
         [Fact]
-        public void The_portable_part_of_the_pipeline_is_compiled_against_mscorlib_too()
+        public void Only_the_esp32_project_may_use_hardware_packages()
+        {
+            string root = CopyDeviceTree();
+            string config = Path.Combine(root, "Firmware", "packages.config");
+            File.WriteAllText(config, File.ReadAllText(config).Replace("</packages>", "  <package id=\"nanoFramework.System.Device.Spi\" version=\"1.3.89\" targetFramework=\"netnano1.0\" />\n</packages>"));
+            var findings = Checks.Run(root, null, compile: false, shared: RepoPaths.Shared).Findings;
+            Assert.Contains(findings, f => f.Rule == "NF113" && f.Message.StartsWith("nanoFramework.System.Device.Spi", StringComparison.Ordinal));
+            Assert.DoesNotContain(Checks.Run(RepoPaths.Root, null, compile: false).Findings, f => f.Rule == "NF113");
+        }
+
+        [Fact]
+        public void The_pipeline_is_compiled_against_mscorlib_alone()
         {
             SkipUnlessMscorlib();
-            Assert.True(DeviceCompiler.IsPortable(RepoPaths.Root, "Firmware", "QrngEngine.cs"));
-            Assert.False(DeviceCompiler.IsPortable(RepoPaths.Root, "Firmware", "Esp32Board.cs"));
-            Assert.False(DeviceCompiler.IsPortable(RepoPaths.Root, "Drivers", "Esp32/Esp32Adapters.cs"));
             var clean = Checks.Run(RepoPaths.Root, null, compile: true);
-            Assert.Contains(clean.Notes, n => n.StartsWith("Firmware/Firmware.nfproj: ", StringComparison.Ordinal) && n.Contains("compiled against nanoFramework.CoreLibrary"));
+            foreach (string project in new[] { "Hash_DRBG/Hash_DRBG.nfproj", "Drivers/Drivers.nfproj", "Firmware/Firmware.nfproj" })
+            {
+                Assert.Contains(clean.Notes, n => n.StartsWith(project + ": all ", StringComparison.Ordinal) && n.EndsWith("compiled against mscorlib 1.17.11 only", StringComparison.Ordinal));
+            }
 
             // Math.Sqrt is System.Math, a separate package: mscorlib alone must refuse it
             string root = CopyDeviceTree();
             string file = Path.Combine(root, "Firmware", "QrngEngine.cs");
-            File.WriteAllText(file, File.ReadAllText(file).Replace("int mean = used == 0 ? 0 : (int)(sum / used);", "int mean = used == 0 ? 0 : (int)Math.Sqrt(sum / used);"));
-            var report = Checks.Run(root, null, compile: true);
-            Assert.Contains(report.Findings, f => f.Rule == "NF013" && f.File.EndsWith("QrngEngine.cs"));
+            string text = File.ReadAllText(file);
+            const string from = "int mean = used == 0 ? 0 : (int)(sum / used);";
+            Assert.Contains(from, text);
+            File.WriteAllText(file, text.Replace(from, "int mean = used == 0 ? 0 : (int)Math.Sqrt(sum / used);"));
+            var report = Checks.Run(root, null, compile: true, shared: RepoPaths.Shared);
+            Assert.Contains(report.Findings, f => f.Rule == "NF013" && f.File.EndsWith("QrngEngine.cs", StringComparison.Ordinal));
         }
 
         [Fact]
-        public void Drivers_and_firmware_compile_against_the_api_listing()
+        public void Every_device_project_compiles_against_the_real_libraries()
         {
-            SkipUnlessListingAndMscorlib();
+            SkipUnlessThirdPartyAndMscorlib();
             Checks.Report report = Checks.Run(RepoPaths.Root, ApiListing, compile: true);
-            Assert.DoesNotContain(report.Findings, f => f.Rule == "NF014");
-            foreach (string project in new[] { "Drivers/Drivers.nfproj", "Firmware/Firmware.nfproj" })
-            {
-                Assert.Contains(report.Notes, n => n.StartsWith(project + ": all ", StringComparison.Ordinal) && n.Contains("reference stubs from the API listing"));
-            }
-
-            Assert.Contains(report.Notes, n => n.StartsWith("reference stubs from ", StringComparison.Ordinal));
+            Assert.DoesNotContain(report.Findings, f => f.Rule == "NF013");
+            Assert.Contains(report.Notes, n => n.StartsWith("Esp32/Esp32.nfproj: all ", StringComparison.Ordinal) && n.Contains("System.Device.Spi") && n.Contains("nanoFramework.Hardware.Esp32"));
+            Assert.Contains(report.Notes, n => n.StartsWith("Firmware.Tests/Firmware.Tests.nfproj: all ", StringComparison.Ordinal) && n.Contains("nanoFramework.TestFramework"));
         }
 
         [Theory]
         [InlineData("settings.Mode = SpiMode.Mode0;", "settings.Mode = 1;")] // int where the property is SpiMode
         [InlineData("return _device.Write(new SpanByte(buffer, 0, count)).Status", "return _device.Write(buffer, count).Status")] // no Write(byte[], int)
-        [InlineData("_port.WriteBufferSize = 4096;", "_port.WriteBufferSize = 4096; _port.Flush();")] // SerialPort has no Flush in the listing
-        public void Compile_against_the_api_listing_bites(string from, string to)
+        [InlineData("_port.WriteBufferSize = 4096;", "_port.WriteBufferSize = 4096; _port.Flush();")] // SerialPort has no Flush
+        public void Compile_against_the_real_libraries_bites(string from, string to)
         {
-            SkipUnlessListingAndMscorlib();
+            SkipUnlessThirdPartyAndMscorlib();
             string root = CopyDeviceTree();
-            string file = Path.Combine(root, "Drivers", "Esp32", "Esp32Adapters.cs");
+            string file = Path.Combine(root, "Esp32", "Esp32Adapters.cs");
             string text = File.ReadAllText(file);
             Assert.Contains(from, text);
             File.WriteAllText(file, text.Replace(from, to));
 
-            var report = Checks.Run(root, ApiListing, compile: true);
-            Assert.Contains(report.Findings, f => f.Rule == "NF014" && f.File == "Drivers/Esp32/Esp32Adapters.cs");
+            var report = Checks.Run(root, ApiListing, compile: true, shared: RepoPaths.Shared);
+            Assert.Contains(report.Findings, f => f.Rule == "NF013" && f.File == "Esp32/Esp32Adapters.cs");
         }
 
-        [Fact]
-        public void Odd_listing_lines_are_skipped_not_fatal()
+        private static void SkipUnlessMscorlib()
         {
-            string mscorlib = SkipUnlessMscorlib();
-            string[] listing =
-            [
-                "# assembly mscorlib",
-                "class System.Object",
-                "# assembly Odd.Things",
-                "class Odd.Things.Widget",
-                "  Widget(int size, Odd.Things.Mode mode = Fast)",
-                "  int Size { get; }",
-                "  void Spin(((",
-                "  Nonexistent Broken()",
-                "  static event what is this",
-                "struct Odd.Things.Blob<T>",
-                "enum Odd.Things.Mode",
-                "  Fast = 1",
-                "  Slow = oops",
-                "totally not a header",
-            ];
-            var stubs = ListingStubs.Build(listing, Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(mscorlib));
-            Assert.NotNull(stubs.Image);
-            Assert.Null(stubs.Error);
-            Assert.Contains(stubs.Unparsed, u => u.Contains("Spin((("));
-            Assert.Contains(stubs.Unparsed, u => u.Contains("Blob"));
-            Assert.Contains(stubs.Unparsed, u => u.Contains("Slow = oops"));
-            Assert.Contains(stubs.Unparsed, u => u == "totally not a header");
-            Assert.Contains(stubs.Dropped, d => d.Contains("Broken"));
-            Assert.Contains("public Widget(int size, Odd.Things.Mode mode = Odd.Things.Mode.Fast) { }", stubs.Source);
-        }
-
-        private static string SkipUnlessMscorlib()
-        {
-            string mscorlib = Path.Combine(DeviceCompiler.PackagesFolder, "nanoframework.corelibrary", "1.17.11", "lib", "mscorlib.dll");
-            if (!File.Exists(mscorlib))
+            if (!File.Exists(Qrng.NanoClr.DeviceBuild.MscorlibDll))
             {
-                Assert.Skip("nanoFramework.CoreLibrary 1.17.11 not in the NuGet cache (" + mscorlib + "); NfCheck's restore downloads it");
+                Assert.Skip("nanoFramework.CoreLibrary 1.17.11 not in the NuGet cache (" + Qrng.NanoClr.DeviceBuild.MscorlibDll + "); Host/NanoClr's restore downloads it");
             }
-
-            return mscorlib;
         }
 
-        private static void SkipUnlessListingAndMscorlib()
+        private static void SkipUnlessThirdPartyAndMscorlib()
         {
-            if (!File.Exists(ApiListing))
+            string thirdParty = Path.Combine(RepoPaths.Shared, "third_party");
+            if (!Directory.Exists(thirdParty))
             {
-                Assert.Skip("API listing not found at " + ApiListing + ": NF014 (compile against stubs generated from it) cannot run");
+                Assert.Skip("the pinned libraries' sources are not at " + thirdParty + " (set QRNG_SHARED): the projects that need them cannot be compiled");
             }
 
             SkipUnlessMscorlib();
