@@ -119,7 +119,7 @@ namespace Qrng.Firmware.Tests
             byte[] b = new byte[40];
             Seeded(HashDrbg.MaxReseedInterval).Generate(a, 0, 40, new byte[0]);
             Seeded(HashDrbg.MaxReseedInterval).Generate(b, 0, 40, null);
-            Assert.Equal(a, b);
+            CollectionAssert.AreEqual(a, b);
         }
 
         [TestMethod]
@@ -133,8 +133,8 @@ namespace Qrng.Firmware.Tests
             HashDrbg other = new HashDrbg();
             other.Instantiate(DrbgSelfTest.Pattern(0x10, 32), DrbgSelfTest.Pattern(0x30, 16), DrbgSelfTest.Pattern(7, 3));
             other.Generate(c, 0, 32, null);
-            Assert.NotEqual(a, b);
-            Assert.NotEqual(a, c);
+            CollectionAssert.AreNotEqual(a, b);
+            CollectionAssert.AreNotEqual(a, c);
         }
 
         [TestMethod]

@@ -1,282 +1,214 @@
-// Host implementation of nanoFramework.TestFramework's Assert (same names, overloads and semantics as the
-// 3.x package listed in ../shared/nanoframework/api-1.x.txt) so Firmware.Tests compile unchanged on the desktop.
+// Host implementation of nanoFramework.TestFramework's Assert (the rest of Assert.Equality.cs): same API and
+// semantics as the 3.x package, checked against its sources by Host.Tests' TestFrameworkConformanceTests.
 using System;
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using TestFrameworkShared;
 
 namespace nanoFramework.TestFramework
 {
-    /// <summary>Assertions; a failed one throws <see cref="AssertFailedException"/>.</summary>
-    public sealed class Assert
+    public sealed partial class Assert
     {
-        public static void AreEqual(bool expected, bool actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(byte expected, byte actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(char expected, char actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(DateTime expected, DateTime actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(double expected, double actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(float expected, float actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(int expected, int actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(long expected, long actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(object expected, object actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(sbyte expected, sbyte actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(short expected, short actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(string expected, string actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(uint expected, uint actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(ulong expected, ulong actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
-        public static void AreEqual(ushort expected, ushort actual, string message = "") => CheckEqual("Assert.AreEqual", expected, actual, message);
+        /// <summary>Two arrays are two objects: equal only when they are the same array (contents: CollectionAssert).</summary>
+        [Obsolete("Use AreEqual (reference equality) or CollectionAssert.AreEqual (contents).")]
+        public static void Equal(Array expected, Array actual, string message = "") => AreEqual(expected, actual, message);
 
-        public static void AreNotEqual(bool notExpected, bool actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(byte notExpected, byte actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(char notExpected, char actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(DateTime notExpected, DateTime actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(double notExpected, double actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(float notExpected, float actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(int notExpected, int actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(long notExpected, long actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(object notExpected, object actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(sbyte notExpected, sbyte actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(short notExpected, short actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(string notExpected, string actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(uint notExpected, uint actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(ulong notExpected, ulong actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
-        public static void AreNotEqual(ushort notExpected, ushort actual, string message = "") => CheckNotEqual("Assert.AreNotEqual", notExpected, actual, message);
+        [Obsolete("Use AreNotEqual (reference equality) or CollectionAssert.AreNotEqual (contents).")]
+        public static void NotEqual(Array notExpected, Array actual, string message = "") => AreNotEqual(notExpected, actual, message);
 
-        public static void Equal(bool expected, bool actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(byte expected, byte actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(char expected, char actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(DateTime expected, DateTime actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(double expected, double actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(float expected, float actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(int expected, int actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(long expected, long actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(sbyte expected, sbyte actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(short expected, short actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(string expected, string actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(uint expected, uint actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(ulong expected, ulong actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-        public static void Equal(ushort expected, ushort actual, string message = "") => CheckEqual("Assert.Equal", expected, actual, message);
-
-        public static void NotEqual(bool notExpected, bool actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(byte notExpected, byte actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(char notExpected, char actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(DateTime notExpected, DateTime actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(double notExpected, double actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(float notExpected, float actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(int notExpected, int actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(long notExpected, long actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(sbyte notExpected, sbyte actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(short notExpected, short actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(string notExpected, string actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(uint notExpected, uint actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(ulong notExpected, ulong actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-        public static void NotEqual(ushort notExpected, ushort actual, string message = "") => CheckNotEqual("Assert.NotEqual", notExpected, actual, message);
-
-        public static void Equal(Array expected, Array actual, string message = "")
-        {
-            if (!TestExtensions.SequenceEqual(expected, actual))
-            {
-                Fail("Assert.Equal", "Arrays differ: " + Describe(expected) + " vs " + Describe(actual), message);
-            }
-        }
-
-        public static void NotEqual(Array notExpected, Array actual, string message = "")
-        {
-            if (TestExtensions.SequenceEqual(notExpected, actual))
-            {
-                Fail("Assert.NotEqual", "Arrays are equal: " + Describe(actual), message);
-            }
-        }
-
-        public static void AreSame(object expected, object actual, string message = "")
+        public static void AreSame(object expected, object actual, [CallerArgumentExpression(nameof(actual))] string message = "")
         {
             if (!ReferenceEquals(expected, actual))
             {
-                Fail("Assert.AreSame", "not the same object", message);
+                Fail("Assert.AreSame", (expected is ValueType || actual is ValueType ? "value types are never the same object. " : "") + Show(message));
             }
         }
 
+        [Obsolete("Use AreSame.")]
         public static void Same(object expected, object actual, string message = "") => AreSame(expected, actual, message);
 
-        public static void AreNotSame(object notExpected, object actual, string message = "")
+        public static void AreNotSame(object notExpected, object actual, [CallerArgumentExpression(nameof(actual))] string message = "")
         {
             if (ReferenceEquals(notExpected, actual))
             {
-                Fail("Assert.AreNotSame", "the same object", message);
+                Fail("Assert.AreNotSame", Show(message));
             }
         }
 
+        [Obsolete("Use AreNotSame.")]
         public static void NotSame(object notExpected, object actual, string message = "") => AreNotSame(notExpected, actual, message);
 
-        public static void IsTrue(bool condition, string message = "")
+        public static void IsTrue(bool condition, [CallerArgumentExpression(nameof(condition))] string message = "")
         {
             if (!condition)
             {
-                Fail("Assert.IsTrue", "condition is false", message);
+                Fail("Assert.IsTrue", message);
             }
         }
 
+        [Obsolete("Use IsTrue.")]
         public static void True(bool condition, string message = "") => IsTrue(condition, message);
 
-        public static void IsFalse(bool condition, string message = "")
+        public static void IsFalse(bool condition, [CallerArgumentExpression(nameof(condition))] string message = "")
         {
             if (condition)
             {
-                Fail("Assert.IsFalse", "condition is true", message);
+                Fail("Assert.IsFalse", message);
             }
         }
 
+        [Obsolete("Use IsFalse.")]
         public static void False(bool condition, string message = "") => IsFalse(condition, message);
 
-        public static void IsNull(object value, string message = "")
+        public static void IsNull(object value, [CallerArgumentExpression(nameof(value))] string message = "")
         {
             if (value is not null)
             {
-                Fail("Assert.IsNull", "value is " + value, message);
+                Fail("Assert.IsNull", message);
             }
         }
 
+        [Obsolete("Use IsNull.")]
         public static void Null(object value, string message = "") => IsNull(value, message);
 
-        public static void IsNotNull(object value, string message = "")
+        public static void IsNotNull([NotNull] object value, [CallerArgumentExpression(nameof(value))] string message = "")
         {
             if (value is null)
             {
-                Fail("Assert.IsNotNull", "value is null", message);
+                Fail("Assert.IsNotNull", message);
             }
         }
 
+        [Obsolete("Use IsNotNull.")]
         public static void NotNull(object value, string message = "") => IsNotNull(value, message);
 
-        public static void IsInstanceOfType(object value, Type expected, string message = "")
+        /// <summary>The exact type (not a base class), as on the device.</summary>
+        public static void IsInstanceOfType(object value, Type expected, [CallerArgumentExpression(nameof(value))] string message = "")
         {
+            RequireArgument(expected, "Assert.IsInstanceOfType", nameof(expected));
             if (value is null || value.GetType() != expected)
             {
-                Fail("Assert.IsInstanceOfType", "expected type " + expected + ", actual " + (value is null ? "(null)" : value.GetType().ToString()), message);
+                Fail("Assert.IsInstanceOfType", "Expected type:<" + expected + ">. Actual type:<" + Show(value?.GetType()) + ">. " + Show(message));
             }
         }
 
+        [Obsolete("Use IsInstanceOfType.")]
         public static void IsType(Type expectedType, object value, string message = "") => IsInstanceOfType(value, expectedType, message);
 
-        public static void IsNotInstanceOfType(object value, Type notExpected, string message = "")
+        public static void IsNotInstanceOfType(object value, Type notExpected, [CallerArgumentExpression(nameof(value))] string message = "")
         {
+            RequireArgument(notExpected, "Assert.IsNotInstanceOfType", nameof(notExpected));
             if (value is not null && value.GetType() == notExpected)
             {
-                Fail("Assert.IsNotInstanceOfType", "value is of type " + notExpected, message);
+                Fail("Assert.IsNotInstanceOfType", "Wrong type:<" + notExpected + ">. " + Show(message));
             }
         }
 
+        [Obsolete("Use IsNotInstanceOfType.")]
         public static void IsNotType(Type wrongType, object value, string message = "") => IsNotInstanceOfType(value, wrongType, message);
 
-        public static void Contains(string expected, string value, string message = "")
+        public static void Contains(string expected, string value, [CallerArgumentExpression(nameof(value))] string message = "")
         {
-            if (expected is null || value is null || value.IndexOf(expected, StringComparison.Ordinal) < 0)
+            RequireArgument(expected, "Assert.Contains", nameof(expected));
+            RequireArgument(value, "Assert.Contains", nameof(value));
+            if (value.IndexOf(expected, StringComparison.Ordinal) < 0)
             {
-                Fail("Assert.Contains", "'" + value + "' does not contain '" + expected + "'", message);
+                Fail("Assert.Contains", "'" + value + "' does not contain '" + expected + "'. " + Show(message));
             }
         }
 
-        public static void DoesNotContains(string notExpected, string value, string message = "")
+        public static void DoesNotContains(string notExpected, string value, [CallerArgumentExpression(nameof(value))] string message = "")
         {
-            if (notExpected is null || value is null || value.IndexOf(notExpected, StringComparison.Ordinal) >= 0)
+            RequireArgument(notExpected, "Assert.DoesNotContains", nameof(notExpected));
+            RequireArgument(value, "Assert.DoesNotContains", nameof(value));
+            if (value.IndexOf(notExpected, StringComparison.Ordinal) >= 0)
             {
-                Fail("Assert.DoesNotContains", "'" + value + "' contains '" + notExpected + "'", message);
+                Fail("Assert.DoesNotContains", "'" + value + "' should not contain '" + notExpected + "'. " + Show(message));
             }
         }
 
-        public static void StartsWith(string expected, string value, string message = "")
+        public static void StartsWith(string expected, string value, [CallerArgumentExpression(nameof(value))] string message = "")
         {
-            if (expected is null || value is null || !value.StartsWith(expected, StringComparison.Ordinal))
+            RequireArgument(expected, "Assert.StartsWith", nameof(expected));
+            RequireArgument(value, "Assert.StartsWith", nameof(value));
+            if (!value.StartsWith(expected, StringComparison.Ordinal))
             {
-                Fail("Assert.StartsWith", "'" + value + "' does not start with '" + expected + "'", message);
+                Fail("Assert.StartsWith", "'" + value + "' does not start with '" + expected + "'. " + Show(message));
             }
         }
 
-        public static void EndsWith(string expected, string value, string message = "")
+        public static void EndsWith(string expected, string value, [CallerArgumentExpression(nameof(value))] string message = "")
         {
-            if (expected is null || value is null || !value.EndsWith(expected, StringComparison.Ordinal))
+            RequireArgument(expected, "Assert.EndsWith", nameof(expected));
+            RequireArgument(value, "Assert.EndsWith", nameof(value));
+            if (!value.EndsWith(expected, StringComparison.Ordinal))
             {
-                Fail("Assert.EndsWith", "'" + value + "' does not end with '" + expected + "'", message);
+                Fail("Assert.EndsWith", "'" + value + "' does not end with '" + expected + "'. " + Show(message));
             }
         }
 
+        /// <summary>A null collection is not asserted on: it throws NullReferenceException, as on the device.</summary>
+        [Obsolete("Use CollectionAssert.Empty.")]
         public static void Empty(ICollection collection, string message = "")
         {
-            if (collection is null || collection.Count != 0)
+            if (collection.Count != 0)
             {
-                Fail("Assert.Empty", "collection is not empty", message);
+                Fail("Assert.Empty", message);
             }
         }
 
+        [Obsolete("Use CollectionAssert.NotEmpty.")]
         public static void NotEmpty(ICollection collection, string message = "")
         {
-            if (collection is null || collection.Count == 0)
+            if (collection.Count == 0)
             {
-                Fail("Assert.NotEmpty", "collection is empty", message);
+                Fail("Assert.NotEmpty", message);
             }
         }
 
-        /// <summary>Passes only when <paramref name="action"/> throws exactly <paramref name="exceptionType"/> (as on the device).</summary>
-        public static void ThrowsException(Type exception, Action action, string message = "")
+        /// <summary>Passes only when <paramref name="action"/> throws exactly <paramref name="exception"/> (not a subclass), as on the device.</summary>
+        public static void ThrowsException(Type exception, Action action, [CallerArgumentExpression(nameof(action))] string message = "")
         {
+            RequireArgument(action, "Assert.ThrowsException", nameof(action));
+            RequireArgument(exception, "Assert.ThrowsException", nameof(exception));
             try
             {
                 action();
             }
             catch (Exception e)
             {
-                if (e.GetType() != exception)
+                if (e.GetType() == exception)
                 {
-                    Fail("Assert.ThrowsException", "threw " + e.GetType() + " (" + e.Message + "), expected " + exception, message);
+                    return;
                 }
 
-                return;
+                Fail("Assert.ThrowsException", "Threw exception " + e.GetType().Name + ", but exception " + exception.Name + " was expected. " + Show(message) + "\r\nException Message: " + e.Message);
             }
 
-            Fail("Assert.ThrowsException", "no exception thrown, expected " + exception, message);
+            Fail("Assert.ThrowsException", "No exception thrown. " + exception.Name + " exception was expected. " + Show(message));
         }
 
+        [Obsolete("Use ThrowsException.")]
         public static void Throws(Type exceptionType, Action action, string message = "") => ThrowsException(exceptionType, action, message);
 
+        [DoesNotReturn]
         public static void SkipTest(string message = null) => throw new SkipTestException(message);
 
-        private static void CheckEqual(string assertion, object expected, object actual, string message)
+        internal static void RequireArgument(object value, string assertion, string parameter)
         {
-            if (!Equals(expected, actual))
+            if (value is null)
             {
-                Fail(assertion, "expected <" + Show(expected) + "> actual <" + Show(actual) + ">", message);
+                Fail(assertion, "The parameter '" + parameter + "' is invalid. The value cannot be null.");
             }
         }
 
-        private static void CheckNotEqual(string assertion, object notExpected, object actual, string message)
+        internal static string Show(object o) => o is null ? "(null)" : o.ToString()?.Replace("\0", "\\0") ?? "(object)";
+
+        [DoesNotReturn]
+        internal static void Fail(string assertion, string what)
         {
-            if (Equals(notExpected, actual))
-            {
-                Fail(assertion, "both are <" + Show(actual) + ">", message);
-            }
-        }
-
-        internal static string Show(object o) => o is null ? "(null)" : o.ToString();
-
-        internal static string Describe(Array a)
-        {
-            if (a is null)
-            {
-                return "(null)";
-            }
-
-            var parts = new System.Text.StringBuilder("[" + a.Length + "]{");
-            int n = Math.Min(a.Length, 16);
-            for (int i = 0; i < n; i++)
-            {
-                parts.Append(i == 0 ? "" : ",").Append(Show(a.GetValue(i)));
-            }
-
-            return parts.Append(a.Length > n ? ",...}" : "}").ToString();
-        }
-
-        internal static void Fail(string assertion, string what, string message)
-        {
-            throw new AssertFailedException(assertion + " failed. " + what + (string.IsNullOrEmpty(message) ? "" : ". " + message));
+            throw new AssertFailedException(assertion + " failed. " + (string.IsNullOrEmpty(what) ? "" : Show(what)));
         }
     }
 }

@@ -1,5 +1,6 @@
 // Host implementation of the rest of nanoFramework.TestFramework 3.x's public API (attributes, CollectionAssert,
-// OutputHelper, exceptions), same names and semantics as the device package.
+// TestExtensions, Helper, OutputHelper, exceptions): same names and semantics as the device package, checked
+// against its sources by Host.Tests' TestFrameworkConformanceTests.
 using System;
 using System.Collections;
 
@@ -31,7 +32,20 @@ namespace nanoFramework.TestFramework
     [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
     public class DataRowAttribute : Attribute
     {
-        public DataRowAttribute(params object[] methodParameters) => MethodParameters = methodParameters;
+        public DataRowAttribute(params object[] methodParameters)
+        {
+            if (methodParameters == null)
+            {
+                throw new ArgumentNullException(nameof(methodParameters) + " can not be null");
+            }
+
+            if (methodParameters.Length == 0)
+            {
+                throw new ArgumentException(nameof(methodParameters) + " can not be empty");
+            }
+
+            MethodParameters = methodParameters;
+        }
 
         public object[] MethodParameters { get; }
     }
@@ -54,62 +68,87 @@ namespace nanoFramework.TestFramework
         public static void WriteLine(string message) => Sink(message + Environment.NewLine);
     }
 
-    public class CollectionAssert
+    /// <summary>Element-wise comparison (object.Equals per element, same count), the way to compare array contents.</summary>
+    public sealed class CollectionAssert
     {
+        public static void Empty(ICollection collection, string message = "")
+        {
+            Assert.RequireArgument(collection, "CollectionAssert.Empty", nameof(collection));
+            if (collection.Count != 0)
+            {
+                Assert.Fail("CollectionAssert.Empty", message);
+            }
+        }
+
+        public static void NotEmpty(ICollection collection, string message = "")
+        {
+            Assert.RequireArgument(collection, "CollectionAssert.NotEmpty", nameof(collection));
+            if (collection.Count == 0)
+            {
+                Assert.Fail("CollectionAssert.NotEmpty", message);
+            }
+        }
+
         public static void AreEqual(ICollection expected, ICollection actual, string message = "")
         {
-            if (!SameElements(expected, actual))
+            if (!Same(expected, actual, out string reason))
             {
-                Assert.Fail("CollectionAssert.AreEqual", "collections differ", message);
+                Assert.Fail("CollectionAssert.AreEqual", message + "(" + reason + ")");
             }
         }
 
         public static void AreNotEqual(ICollection notExpected, ICollection actual, string message = "")
         {
-            if (SameElements(notExpected, actual))
+            if (Same(notExpected, actual, out string reason))
             {
-                Assert.Fail("CollectionAssert.AreNotEqual", "collections are equal", message);
+                Assert.Fail("CollectionAssert.AreNotEqual", message + "(" + reason + ")");
             }
         }
 
-        public static void Empty(ICollection collection, string message = "") => Assert.Empty(collection, message);
-
-        public static void NotEmpty(ICollection collection, string message = "") => Assert.NotEmpty(collection, message);
-
-        private static bool SameElements(ICollection a, ICollection b)
+        /// <summary>Same reference, or both non-null with equal counts and pairwise object.Equals elements; null vs anything else is unequal.</summary>
+        private static bool Same(ICollection a, ICollection b, out string reason)
         {
+            reason = "";
             if (ReferenceEquals(a, b))
             {
+                reason = "Both collection references point to the same collection object.";
                 return true;
             }
 
-            if (a is null || b is null || a.Count != b.Count)
+            if (a is null || b is null)
             {
                 return false;
             }
 
+            if (a.Count != b.Count)
+            {
+                reason = "Different number of elements.";
+                return false;
+            }
+
             IEnumerator x = a.GetEnumerator(), y = b.GetEnumerator();
-            while (x.MoveNext() && y.MoveNext())
+            for (int i = 0; x.MoveNext() && y.MoveNext(); i++)
             {
                 if (!Equals(x.Current, y.Current))
                 {
+                    reason = "Element at index " + i + " do not match. Expected:<" + x.Current + ">. Actual:<" + y.Current + ">.";
                     return false;
                 }
             }
 
+            reason = "Both collection contain same elements.";
             return true;
         }
     }
 
-    public class TestExtensions
+    public static class TestExtensions
     {
-        public static bool SequenceEqual(Array a, Array b)
+        /// <summary>
+        /// Element-wise equality of two arrays, as the device package defines it: false when either is null (even
+        /// both), false when an element pair differs in type, numeric types by value, other elements by reference.
+        /// </summary>
+        public static bool SequenceEqual(this Array a, Array b)
         {
-            if (ReferenceEquals(a, b))
-            {
-                return true;
-            }
-
             if (a is null || b is null || a.Length != b.Length)
             {
                 return false;
@@ -117,7 +156,21 @@ namespace nanoFramework.TestFramework
 
             for (int i = 0; i < a.Length; i++)
             {
-                if (!Equals(a.GetValue(i), b.GetValue(i)))
+                object x = a.GetValue(i), y = b.GetValue(i);
+                // an element that is null makes the device's x.GetType() throw: so does this
+                if (x.GetType() != y.GetType())
+                {
+                    return false;
+                }
+
+                bool same = x switch
+                {
+                    double dx => dx == (double)y,
+                    float fx => fx == (float)y,
+                    int or uint or byte or sbyte or short or ushort or long or ulong or char or bool => x.Equals(y),
+                    _ => ReferenceEquals(x, y),
+                };
+                if (!same)
                 {
                     return false;
                 }
@@ -127,12 +180,14 @@ namespace nanoFramework.TestFramework
         }
     }
 
-    public class Helper
+    public static class Helper
     {
+        /// <summary>A method with both [TestMethod] and [DataRow]s runs as its data rows only.</summary>
         public static object[] RemoveTestMethodIfDataRowExists(object[] attribs)
         {
             bool hasDataRow = Array.Exists(attribs, a => a is DataRowAttribute);
-            return hasDataRow ? Array.FindAll(attribs, a => a is not TestMethodAttribute) : attribs;
+            bool hasTestMethod = Array.Exists(attribs, a => a is TestMethodAttribute);
+            return hasDataRow && hasTestMethod ? Array.FindAll(attribs, a => a is not TestMethodAttribute) : attribs;
         }
     }
 }
