@@ -1,4 +1,5 @@
 using Qrng.Drivers;
+using Qrng.Emulator;
 using Qrng.Model;
 using Qrng.VirtualBoard;
 using Xunit;
@@ -20,11 +21,11 @@ namespace Qrng.Host.Tests
             }
         }
 
-        private static (ArduCamOv2640 driver, VirtualArduCam cam, RecordingSpi spi, NoDelay delay) Make(int w = 8, int h = 8)
+        private static (ArduCamOv2640 driver, VirtualArduCam cam, RecordingSpi spi, CountingDelay delay) Make(int w = 8, int h = 8)
         {
             var cam = new VirtualArduCam(11, SensorParams.Paper, NoiseParams.TableI(1)) { Duty = 5000 };
             var spi = new RecordingSpi(cam);
-            var delay = new NoDelay();
+            var delay = new CountingDelay();
             return (new ArduCamOv2640(spi, cam, delay, w, h), cam, spi, delay);
         }
 
@@ -44,7 +45,7 @@ namespace Qrng.Host.Tests
             Assert.Equal(new byte[] { 0x80, 0x55 }, spi.Log[2].sent);
             Assert.Equal(new byte[] { 0x00, 0x00 }, spi.Log[3].sent);
             Assert.Equal(0x55, spi.Log[3].got[1]);
-            Assert.Equal(300, delay.Milliseconds);      // 2 x 100 ms around the CPLD reset, 100 ms after the sensor reset
+            Assert.Equal(300, delay.Total);      // 2 x 100 ms around the CPLD reset, 100 ms after the sensor reset
         }
 
         [Fact]
@@ -88,10 +89,10 @@ namespace Qrng.Host.Tests
             var (d, cam, spi, delay) = Make();
             d.Initialize();
             cam.CaptureHangs = true;
-            long ms = delay.Milliseconds;
+            long ms = delay.Total;
             var e = Assert.Throws<SensorException>(() => d.Capture(new ushort[64]));
             Assert.Equal(SensorError.CaptureTimeout, e.Error);
-            Assert.Equal(d.MaxPolls - 1, delay.Milliseconds - ms);
+            Assert.Equal(d.MaxPolls - 1, delay.Total - ms);
         }
 
         [Theory]
@@ -134,8 +135,8 @@ namespace Qrng.Host.Tests
         public void Frame_sizes_the_module_cannot_deliver_are_refused()
         {
             var cam = new VirtualArduCam(1, SensorParams.Paper, NoiseParams.None);
-            Assert.Throws<ArgumentOutOfRangeException>(() => new ArduCamOv2640(cam, cam, new NoDelay(), 6, 8));
-            Assert.Throws<ArgumentOutOfRangeException>(() => new ArduCamOv2640(cam, cam, new NoDelay(), 132, 100));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new ArduCamOv2640(cam, cam, new CountingDelay(), 6, 8));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new ArduCamOv2640(cam, cam, new CountingDelay(), 132, 100));
         }
 
         [Fact]

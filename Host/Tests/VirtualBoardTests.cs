@@ -1,4 +1,5 @@
 using Qrng.Drivers;
+using Qrng.Emulator;
 using Qrng.Firmware;
 using Qrng.VirtualBoard;
 using Xunit;
@@ -201,7 +202,7 @@ namespace Qrng.Host.Tests
             b.Camera.SpiFault = SpiFault.Unplugged;
             b.Step();
             Assert.Equal(EngineState.SensorDown, b.Status.State);
-            Assert.True(b.Delay.Milliseconds >= 1000, "the loop pauses while the sensor is down");
+            Assert.True(b.Delay.Total >= 1000, "the loop pauses while the sensor is down");
         }
 
         private sealed class BrokenStream(long capacity) : MemoryStream
