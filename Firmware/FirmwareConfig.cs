@@ -163,7 +163,7 @@ namespace Qrng.Firmware
                     throw new ConfigException("line " + line + ": " + key + " needs an integer, got '" + value + "'");
                 }
 
-                v = (v * 10) + (c - '0');
+                v = (v * 10) + (c & 0x0F);    // '0'..'9' are 0x30..0x39; a mask, not c - '0', which nanoCLR carries as unsigned (NF017)
             }
 
             if (v > int.MaxValue)

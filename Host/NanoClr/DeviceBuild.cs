@@ -237,11 +237,37 @@ namespace Qrng.NanoClr
             }
         }
 
+        /// <summary>
+        /// The Roslyn compilation of a project against mscorlib and reference builds of what it references, for checks
+        /// that need the semantic model; null when a source is missing.
+        /// </summary>
+        public CSharpCompilation Compilation(NfProject project)
+        {
+            var references = ReferencesOf(project, buildPe: false);
+            var errors = new List<DeviceDiagnostic>();
+            CSharpCompilation compilation = CreateCompilation(project, references.Select(r => r.Dll), errors);
+            return errors.Count == 0 ? compilation : null;
+        }
+
         private (byte[] Image, List<DeviceDiagnostic> Errors) Emit(NfProject project, IEnumerable<string> referenceDlls)
+        {
+            var errors = new List<DeviceDiagnostic>();
+            CSharpCompilation compilation = CreateCompilation(project, referenceDlls, errors);
+            using var image = new MemoryStream();
+            var result = compilation.Emit(image);
+            foreach (Diagnostic d in result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                var span = d.Location.GetLineSpan();
+                errors.Add(new DeviceDiagnostic(span.Path is { Length: > 0 } p ? p : Rel(project.File), span.StartLinePosition.Line + 1, d.Id, d.GetMessage()));
+            }
+
+            return (errors.Count == 0 && result.Success ? image.ToArray() : null, errors);
+        }
+
+        private CSharpCompilation CreateCompilation(NfProject project, IEnumerable<string> referenceDlls, List<DeviceDiagnostic> errors)
         {
             var parse = new CSharpParseOptions(LanguageVersion.Latest);
             var trees = new List<SyntaxTree>();
-            var errors = new List<DeviceDiagnostic>();
             foreach (string source in project.Sources)
             {
                 if (!File.Exists(source))
@@ -272,16 +298,7 @@ namespace Qrng.NanoClr
                 options = options.WithCryptoKeyFile(project.KeyFile).WithStrongNameProvider(new DesktopStrongNameProvider());
             }
 
-            CSharpCompilation compilation = CSharpCompilation.Create(project.AssemblyName, trees, refs, options);
-            using var image = new MemoryStream();
-            var result = compilation.Emit(image);
-            foreach (Diagnostic d in result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
-            {
-                var span = d.Location.GetLineSpan();
-                errors.Add(new DeviceDiagnostic(span.Path is { Length: > 0 } p ? p : Rel(project.File), span.StartLinePosition.Line + 1, d.Id, d.GetMessage()));
-            }
-
-            return (errors.Count == 0 && result.Success ? image.ToArray() : null, errors);
+            return CSharpCompilation.Create(project.AssemblyName, trees, refs, options);
         }
 
         private string Rel(string path)

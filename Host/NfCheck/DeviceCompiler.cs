@@ -38,6 +38,11 @@ namespace Qrng.NfCheck
                         findings.Add(new Finding(e.File, e.Line, "NF013", $"does not compile against nanoFramework's assemblies: {e.Id} {e.Message}"));
                     }
 
+                    if (errors.Count == 0 && build.Compilation(project) is { } compilation)
+                    {
+                        findings.AddRange(UnsignedTagCheck.Check(compilation, path => path));
+                    }
+
                     if (errors.Count == 0)
                     {
                         var libraries = Needs(project, build).Where(n => n != "mscorlib").Order(StringComparer.Ordinal).ToList();

@@ -48,6 +48,23 @@ namespace Qrng.Host.Tests
             Assert.Contains(findings, f => f.Rule == rule);
         }
 
+        [Theory]
+        [InlineData("uint w = R(); int s = (int)(w & 0xFF) + (int)(w >> 24); return (s - 510) * 7;", true)]   // the shot-noise bug nanoCLR showed
+        [InlineData("uint w = R(); int s = -510; s += (int)(w & 0xFF); s += (int)(w >> 24); return s * 7;", false)] // its fix: start from an int
+        [InlineData("byte b = (byte)R(); return b * 4 + (b << 2);", false)]                                        // bytes stay small: never negative
+        [InlineData("uint w = R(); return (int)(w >> 30);", false)]                                                 // a logical shift is non-negative
+        [InlineData("char c = (char)R(); return c - '0';", true)]                                                   // may be negative, carried unsigned
+        public void Values_nanoclr_carries_as_unsigned_are_caught_where_they_can_be_negative(string body, bool flagged)
+        {
+            string code = "class C { static uint R() { return 7; } static int G() { " + body + " } static long W() { return (long)5 * G(); } }";
+            var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(code, path: "Firmware/Snippet.cs", cancellationToken: TestContext.Current.CancellationToken);
+            var refs = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")).Split(Path.PathSeparator).Select(p => Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(p));
+            var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("snippet", [tree], refs, new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary));
+            Assert.Empty(compilation.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+            var findings = UnsignedTagCheck.Check(compilation, p => p).ToList();
+            Assert.Equal(flagged, findings.Any(f => f.Rule == "NF017"));
+        }
+
         [Fact]
         public void Firmware_style_code_passes()
         {
