@@ -23,6 +23,17 @@ namespace Qrng.Emulator
         }
     }
 
+    /// <summary>A UART that only counts the bytes (benchmarks: no cost per byte).</summary>
+    public sealed class CountingSink : IByteSink
+    {
+        public long Count { get; private set; }
+
+        public void Write(byte[] buffer, int offset, int count)
+        {
+            Count += count;
+        }
+    }
+
     /// <summary>No waiting on an emulated board; counts what the firmware would have slept.</summary>
     public sealed class CountingDelay : IDelay
     {

@@ -1,0 +1,100 @@
+using System.Security;
+
+namespace Qrng.NanoClr
+{
+    /// <summary>
+    /// A small device program written by the host (benchmarks, memory-fit runs): its Main and an .nfproj that references
+    /// projects of nf.sln, under build/nf/programs/NAME, built like any device project. Not part of nf.sln: it is a
+    /// harness, generated with its parameters in the source because nanoCLR programs take no arguments.
+    /// </summary>
+    public static class DeviceProgram
+    {
+        public static DeviceAssembly Build(Paths paths, DeviceBuild build, string name, string source, params string[] projects)
+        {
+            string dir = Path.Combine(paths.Build, "nf", "programs", name);
+            Directory.CreateDirectory(dir);
+            WriteIfChanged(Path.Combine(dir, "Program.cs"), source);
+            string references = string.Concat(projects.Select(p => $"    <ProjectReference Include=\"{SecurityElement.Escape(Path.Combine(paths.Repo, p))}\" />\n"));
+            WriteIfChanged(Path.Combine(dir, name + ".nfproj"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <Project ToolsVersion="Current" DefaultTargets="Build" xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <AssemblyName>{name}</AssemblyName>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <Compile Include="Program.cs" />
+                  </ItemGroup>
+                  <ItemGroup>
+                    <Reference Include="mscorlib, Version={Paths.MscorlibVersion}.0" />
+                  </ItemGroup>
+                  <ItemGroup>
+                {references}  </ItemGroup>
+                </Project>
+                """);
+            return build.Build(Path.Combine(dir, name + ".nfproj"));
+        }
+
+        /// <summary>
+        /// A Main that runs <paramref name="body"/> and ends with the runner's result line; an exception becomes
+        /// "qrng-run: failed: Type: message" (nanoCLR prints nothing for an unhandled one).
+        /// </summary>
+        public static string WithMain(string usings, string body) => $$"""
+            using System;
+            {{usings}}
+
+            public static class Program
+            {
+                public static void Main()
+                {
+                    try
+                    {
+            {{body}}
+                        Console.WriteLine("{{Runner.ResultMarker}}ok");
+                    }
+                    catch (Exception e)
+                    {
+                        Console.WriteLine("{{Runner.ResultMarker}}failed: " + e.GetType().FullName + ": " + e.Message);
+                    }
+                }
+            }
+            """;
+
+        private static void WriteIfChanged(string path, string text)
+        {
+            if (!File.Exists(path) || File.ReadAllText(path) != text)
+            {
+                File.WriteAllText(path, text);
+            }
+        }
+    }
+
+    /// <summary>The smallest managed heap a device program runs to its end in, found by bisection on nanoCLR.</summary>
+    public static class HeapFit
+    {
+        public static int Smallest(NanoClrBinary clr, DeviceAssembly program, int low = 16 * 1024, int high = 4 * 1024 * 1024, int step = 1024, TimeSpan? timeout = null)
+        {
+            List<string> order = program.LoadOrder(DeviceBuild.MscorlibPe);
+            bool Fits(int bytes) => Runner.MarkedProblem(Runner.Run(clr, order, timeout ?? TimeSpan.FromMinutes(2), bytes)) == null;
+            if (!Fits(high))
+            {
+                throw new BuildException($"{program.Name} does not run in {high} bytes of heap either");
+            }
+
+            while (high - low > step)
+            {
+                int mid = low + ((high - low) / 2 / step * step);
+                if (Fits(mid))
+                {
+                    high = mid;
+                }
+                else
+                {
+                    low = mid;
+                }
+            }
+
+            return high;
+        }
+    }
+}
