@@ -37,6 +37,8 @@ namespace Qrng.Emulator
         private readonly byte[] _sensor = new byte[256];       // OV2640 bank 1 (sensor)
         private ushort[] _z = new ushort[0];
         private byte[] _fifo = new byte[0];
+        private byte[][] _replay = new byte[0][];
+        private int _replayFilled, _replayNext;
         private int _fifoLength, _readPointer, _capturePolls, _sccbAddress;
         private bool _frozenValid;
 
@@ -48,6 +50,9 @@ namespace Qrng.Emulator
             SensorId = 0x26;
             DeadPixel = -1;
             HotPixel = -1;
+            DeadPixelCount = 1;
+            HotPixelCount = 1;
+            DigitalGain = 1;
             BrightnessPpm = 1000000;
             PowerOn();
         }
@@ -66,9 +71,36 @@ namespace Qrng.Emulator
         /// <summary>The FIFO keeps serving the first frame captured after this was set.</summary>
         public bool FrozenFrame { get; set; }
 
+        /// <summary>The first dead pixel (reads 0), or -1; <see cref="DeadPixelCount"/> of them, 7 pixels apart.</summary>
         public int DeadPixel { get; set; }
 
+        public int DeadPixelCount { get; set; }
+
+        /// <summary>The first hot pixel (reads 1023), or -1; <see cref="HotPixelCount"/> of them, 7 pixels apart.</summary>
         public int HotPixel { get; set; }
+
+        public int HotPixelCount { get; set; }
+
+        /// <summary>
+        /// The FIFO serves a cycle of the last K frames it captured instead of new ones (a read-pointer or capture
+        /// fault; the ArduChip's FIFO holds several frames): 0 = off, K >= 1 (1 is a frozen FIFO).
+        /// </summary>
+        public int ReplayCycle
+        {
+            get { return _replay.Length; }
+            set
+            {
+                _replay = new byte[value < 0 ? 0 : value][];
+                _replayFilled = 0;
+                _replayNext = 0;
+            }
+        }
+
+        /// <summary>The OV2640's DSP scaler averages each pixel with its neighbour (the noise halves; docs/hardware.md).</summary>
+        public bool DspAveraging { get; set; }
+
+        /// <summary>The DSP's digital gain: 1 = none, 2 doubles every code (the noise grows twice as fast as the mean).</summary>
+        public int DigitalGain { get; set; }
 
         public SpiFault SpiFault { get; set; }
 
@@ -336,6 +368,24 @@ namespace Qrng.Emulator
             }
 
             _frozenValid = FrozenFrame;
+            if (_replay.Length > 0 && _replayFilled == _replay.Length)
+            {
+                Array.Copy(_replay[_replayNext], 0, _fifo, 0, n);     // an old frame again
+                _replayNext = (_replayNext + 1) % _replay.Length;
+                return;
+            }
+
+            Fill(n);
+            if (_replay.Length > 0)
+            {
+                byte[] copy = new byte[n];
+                Array.Copy(_fifo, 0, copy, 0, n);
+                _replay[_replayFilled++] = copy;
+            }
+        }
+
+        private void Fill(int n)
+        {
             if (!RawMode)
             {
                 for (int i = 0; i < n; i++)
@@ -348,10 +398,32 @@ namespace Qrng.Emulator
 
             int light = LedDead ? 0 : LedSaturated ? 4000000 : (int)((long)Duty * 100 * BrightnessPpm / 1000000);
             _pixels.Draw(_z, n, light, Exposure);
-            int stuck = ~StuckBitsMask & 0xFF;
+            if (DspAveraging)
+            {
+                for (int i = 0; i + 1 < n; i++)
+                {
+                    _z[i] = (ushort)((_z[i] + _z[i + 1]) >> 1);       // each pixel with its right-hand neighbour
+                }
+            }
+
+            int stuck = ~StuckBitsMask & 0xFF, gain = DigitalGain;
             for (int i = 0; i < n; i++)
             {
-                int z = i == DeadPixel ? 0 : i == HotPixel ? 1023 : _z[i];
+                int z = _z[i] * gain;
+                if (z > 1023)
+                {
+                    z = 1023;
+                }
+
+                if (IsOneOf(i, DeadPixel, DeadPixelCount))
+                {
+                    z = 0;
+                }
+                else if (IsOneOf(i, HotPixel, HotPixelCount))
+                {
+                    z = 1023;
+                }
+
                 int b = z >> 2;                                  // the FIFO sees Y[9:2]
                 if (SymbolBiasPpm > 0 && (int)(_rng.Next() % 1000000) < SymbolBiasPpm)
                 {
@@ -360,6 +432,11 @@ namespace Qrng.Emulator
 
                 _fifo[i] = (byte)(b & stuck);
             }
+        }
+
+        private static bool IsOneOf(int pixel, int first, int count)
+        {
+            return first >= 0 && pixel >= first && (pixel - first) % 7 == 0 && (pixel - first) / 7 < count;
         }
     }
 }

@@ -67,26 +67,44 @@ public sealed class VirtualArduCam : ArduCamModule
 
     public double Brightness => BrightnessPpm / 1e6;
 
-    /// <summary>The fault knobs by name (what `qrng stream --fault` takes and the tests switch).</summary>
+    /// <summary>The fault knobs by name (what `qrng stream --fault` takes and the tests switch); NAME:N sets a count where one applies.</summary>
     public static readonly string[] Knobs =
-        ["led-dead", "led-saturated", "frozen", "dead-pixel", "hot-pixel", "spi-garbage", "unplugged", "capture-hangs", "stuck-bits", "bit3-stuck", "drift"];
+        ["led-dead", "led-saturated", "frozen", "replay", "dead-pixel", "hot-pixel", "spi-garbage", "unplugged", "capture-hangs", "stuck-bits", "bit3-stuck", "drift", "averaging", "gain"];
 
-    /// <summary>Switches a named fault knob on or off.</summary>
+    /// <summary>
+    /// Switches a named fault knob on or off; "replay:K" replays a cycle of K old frames (default 2), "dead-pixel:N" and
+    /// "hot-pixel:N" make N pixels dead or hot (default 1), "gain:G" sets the digital gain (default 2).
+    /// </summary>
     public void SetFault(string knob, bool on)
     {
-        switch (knob)
+        string name = knob;
+        int count = -1;
+        int colon = knob.IndexOf(':');
+        if (colon > 0)
+        {
+            name = knob[..colon];
+            if (!int.TryParse(knob[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) || count < 1 || count > 64)
+                throw new ArgumentException($"knob '{knob}': the count after ':' must be 1..64");
+            if (name is not ("replay" or "dead-pixel" or "hot-pixel" or "gain"))
+                throw new ArgumentException($"knob '{name}' takes no count");
+        }
+
+        switch (name)
         {
             case "led-dead": LedDead = on; break;
             case "led-saturated": LedSaturated = on; break;
             case "frozen": FrozenFrame = on; break;
-            case "dead-pixel": DeadPixel = on ? 5 : -1; break;
-            case "hot-pixel": HotPixel = on ? 9 : -1; break;
+            case "replay": ReplayCycle = on ? (count > 0 ? count : 2) : 0; break;
+            case "dead-pixel": DeadPixel = on ? 5 : -1; DeadPixelCount = count > 0 ? count : 1; break;
+            case "hot-pixel": HotPixel = on ? 9 : -1; HotPixelCount = count > 0 ? count : 1; break;
             case "spi-garbage": SpiFault = on ? SpiFault.Garbage : SpiFault.None; break;
             case "unplugged": SpiFault = on ? SpiFault.Unplugged : SpiFault.None; break;
             case "capture-hangs": CaptureHangs = on; break;
             case "stuck-bits": StuckBitsMask = on ? 0x03 : 0; break;
             case "bit3-stuck": StuckBitsMask = on ? 0x02 : 0; break;
             case "drift": DriftPerFrame = on ? 0.002 : 0; break;
+            case "averaging": DspAveraging = on; break;
+            case "gain": DigitalGain = on ? (count > 0 ? count : 2) : 1; break;
             default: throw new ArgumentException($"unknown knob '{knob}'; known: {string.Join(", ", Knobs)}");
         }
     }
