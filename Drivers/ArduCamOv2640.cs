@@ -33,8 +33,8 @@ namespace Qrng.Drivers
         private readonly byte[] _regTx = new byte[2];
         private readonly byte[] _regRx = new byte[2];
         private readonly byte[] _sccbBuf = new byte[2];
-        private readonly byte[] _burstTx = new byte[MaxBurst + 1];
-        private readonly byte[] _burstRx = new byte[MaxBurst + 1];
+        private readonly byte[] _burstTx;
+        private readonly byte[] _burstRx;
 
         public ArduCamOv2640(ISpiBus spi, II2cBus sccb, IDelay delay, int width, int height)
         {
@@ -51,6 +51,10 @@ namespace Qrng.Drivers
             _height = height;
             MaxPolls = 200;
             Exposure = 0x0100;
+            // a burst is at most MaxBurst bytes and never more than a frame: small frames need small buffers (heap)
+            int burst = width * height < MaxBurst ? width * height : MaxBurst;
+            _burstTx = new byte[burst + 1];
+            _burstRx = new byte[burst + 1];
             _burstTx[0] = CmdBurstRead;                // the rest stays 0: dummy bytes clocked out during the burst
         }
 
@@ -129,9 +133,9 @@ namespace Qrng.Drivers
             while (offset < n)
             {
                 int chunk = n - offset;
-                if (chunk > MaxBurst)
+                if (chunk > _burstRx.Length - 1)
                 {
-                    chunk = MaxBurst;
+                    chunk = _burstRx.Length - 1;
                 }
 
                 // one burst: 0x3C then chunk dummy bytes; read[0] arrives while the command is clocked out

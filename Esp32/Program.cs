@@ -3,20 +3,44 @@ using Qrng.Firmware;
 
 namespace Qrng.Esp32
 {
-    /// <summary>The device entry point: wire the ESP32 board, then run <see cref="App"/> forever. Device build only;
-    /// the virtual board runs the same <see cref="App"/> with emulated parts.</summary>
+    /// <summary>The device entry point: configuration, the ESP32 board, then <see cref="App"/> forever. A start-up step
+    /// that fails (a configuration the firmware refuses, a heap too small, a bus that does not open) is reported and
+    /// retried every few seconds, never a dead board. Device build only; the emulated boards run the same App.</summary>
     public static class Program
     {
+        private static FirmwareConfig _config;
+        private static Esp32Board _board;
+
         public static void Main()
         {
-            var config = new FirmwareConfig();
-            config.Apply(BoardConfig.Text);
-            Esp32Board board = Esp32Board.Open(config);
-            var app = new App(board.Sensor, board.Led, board.Serial, new SleepDelay(), new ConsoleLog(), config);
+            var log = new ConsoleLog();
+            var delay = new SleepDelay();
+            Boot.Retry(LoadConfig, "configuration (Esp32/BoardConfig.cs)", log, delay, int.MaxValue);
+            Boot.Retry(OpenBoard, "opening the board's SPI, I2C, PWM and UART", log, delay, int.MaxValue);
+            var app = (App)Boot.Retry(CreateApp, "starting the pipeline", log, delay, int.MaxValue);
             while (true)
             {
                 app.Tick();
             }
+        }
+
+        private static object LoadConfig()
+        {
+            var config = new FirmwareConfig();
+            config.Apply(BoardConfig.Text);
+            _config = config;
+            return config;
+        }
+
+        private static object OpenBoard()
+        {
+            _board = Esp32Board.Open(_config);
+            return _board;
+        }
+
+        private static object CreateApp()
+        {
+            return new App(_board.Sensor, _board.Led, _board.Serial, new SleepDelay(), new ConsoleLog(), _config);
         }
     }
 }

@@ -2,38 +2,94 @@ using System;
 using nanoFramework.TestFramework;
 using Qrng.Crypto;
 using Qrng.Drivers;
+using Qrng.Emulator;
 using Qrng.Firmware;
 
 namespace Qrng.Firmware.Tests
 {
-    /// <summary>The pipeline on fakes, so it also runs on a board (hardware-in-the-loop) without a camera attached.</summary>
+    /// <summary>The pipeline on scripted sensors, so it also runs on nanoCLR and on a board without a camera attached.</summary>
     [TestClass]
     public class PipelineTests
     {
-        /// <summary>Pixels uniform on 400..623 from xorshift32: healthy for T±, the 90B tests and the LED window.</summary>
+        /// <summary>Shot-noise pixels around a mean of about 512 (the LED loop's target), or a scripted fault.</summary>
         private sealed class FakeSensor : IImageSensor
         {
-            private uint _state = 2463534242;
+            private readonly ShotNoiseSource _source;
+            private readonly ushort[][] _replay = new ushort[8][];
+            private int _replayNext, _replayFilled;
+            private uint _coin = 2463534242;
+
+            public FakeSensor(int pixels)
+            {
+                PixelCount = pixels;
+                _source = new ShotNoiseSource(7, pixels, 50000);
+                Light = 500000;
+            }
 
             public bool Dark;
+            public int Light;
+            /// <summary>Frames replayed in a cycle of this length (0 = fresh frames).</summary>
+            public int Replay;
+            /// <summary>Per million: probability that a pixel's bits 2-3 read 00 (a biased ADC).</summary>
+            public int BiasPpm;
+            public int DeadPixels;
+            public bool Throws;
+            /// <summary>Bits 2-3 alternate 0, 1, 0, 1 in pixel order: no run for the RCT, but every APT window holds
+            /// 256 copies of its first symbol (cutoff 181): the APT fails about 360 symbols into every window.</summary>
+            public bool Alternating;
 
-            public int PixelCount
-            {
-                get { return 64; }
-            }
+            public int PixelCount { get; private set; }
 
             public void Initialize()
             {
+                if (Throws)
+                {
+                    throw new SensorException(SensorError.NotResponding, "scripted: no answer");
+                }
             }
 
             public void Capture(ushort[] pixels)
             {
-                for (int i = 0; i < 64; i++)
+                if (Throws)
                 {
-                    _state ^= _state << 13;
-                    _state ^= _state >> 17;
-                    _state ^= _state << 5;
-                    pixels[i] = Dark ? (ushort)10 : (ushort)(400 + (_state % 224));
+                    throw new SensorException(SensorError.CaptureTimeout, "scripted: no frame");
+                }
+
+                if (Replay > 0 && _replayFilled >= Replay)
+                {
+                    Array.Copy(_replay[_replayNext], pixels, PixelCount);
+                    _replayNext = (_replayNext + 1) % Replay;
+                    return;
+                }
+
+                _source.Draw(pixels, PixelCount, Dark ? 0 : Light, 256);
+                for (int i = 0; i < PixelCount; i++)
+                {
+                    int z = pixels[i];
+                    if (BiasPpm > 0)
+                    {
+                        _coin ^= _coin << 13;
+                        _coin ^= _coin >> 17;
+                        _coin ^= _coin << 5;
+                        if ((int)(_coin % 1000000) < BiasPpm)
+                        {
+                            z &= ~0x0C;
+                        }
+                    }
+
+                    if (Alternating)
+                    {
+                        z = (z & ~0x0C) | ((i & 1) << 2);
+                    }
+
+                    pixels[i] = (ushort)(i < DeadPixels ? 0 : z);
+                }
+
+                if (Replay > 0)
+                {
+                    _replay[_replayFilled] = new ushort[PixelCount];
+                    Array.Copy(pixels, _replay[_replayFilled], PixelCount);
+                    _replayFilled++;
                 }
             }
         }
@@ -45,16 +101,6 @@ namespace Qrng.Firmware.Tests
             public void SetDuty(int duty)
             {
                 Duty = duty;
-            }
-        }
-
-        private sealed class CountingSink : IByteSink
-        {
-            public long Count;
-
-            public void Write(byte[] buffer, int offset, int count)
-            {
-                Count += count;
             }
         }
 
@@ -75,16 +121,6 @@ namespace Qrng.Firmware.Tests
             }
         }
 
-        private sealed class CountingDelay : IDelay
-        {
-            public long Total;
-
-            public void Milliseconds(int ms)
-            {
-                Total += ms;
-            }
-        }
-
         private sealed class LastLineLog : ILog
         {
             public string Last = "";
@@ -97,34 +133,245 @@ namespace Qrng.Firmware.Tests
             }
         }
 
+        private static QrngEngine Engine(FakeSensor sensor, IByteSink sink, string config)
+        {
+            var c = new FirmwareConfig();
+            c.Apply(config);
+            return new QrngEngine(sensor, new FakeLed(), sink, c, new byte[] { 1, 2, 3 });
+        }
+
+        private static int UntilStreaming(QrngEngine engine, int maxFrames)
+        {
+            for (int i = 0; i < maxFrames; i++)
+            {
+                if (engine.Status.State == EngineState.Streaming)
+                {
+                    return i;
+                }
+
+                engine.Step();
+            }
+
+            Assert.AreEqual((int)EngineState.Streaming, (int)engine.Status.State, "not streaming after " + maxFrames + " frames: " + engine.Status.Summary());
+            return maxFrames;
+        }
+
+        [TestMethod]
+        public static void Streams_after_startup_and_seeding_stops_on_a_dark_frame_and_resumes_after_a_fresh_startup()
+        {
+            var sensor = new FakeSensor(64);
+            var sink = new CountingSink();
+            QrngEngine engine = Engine(sensor, sink, "");
+            Assert.AreEqual(12, engine.RctCutoff);
+            Assert.AreEqual(181, engine.AptCutoff);
+            UntilStreaming(engine, 200);
+            Assert.AreEqual(4096L, sink.Count);
+            engine.Step();
+            Assert.AreEqual(8192L, sink.Count);
+
+            sensor.Dark = true;
+            for (int i = 0; i < 5; i++)
+            {
+                engine.Step();
+                Assert.AreEqual((int)Fault.FrameLow, (int)engine.Status.LastFault, "a dark frame is a light fault, not a frozen frame");
+            }
+
+            Assert.AreEqual(8192L, sink.Count);
+            Assert.IsTrue(engine.EntropyCleared(), "a fault clears the pool and the raw pixels");
+            sensor.Dark = false;
+            UntilStreaming(engine, 200);
+            Assert.AreEqual(8192L + 4096L, sink.Count);
+            Assert.AreEqual(2L, engine.Status.StartupTestsPassed);
+        }
+
+        [TestMethod]
+        [DataRow(1)]
+        [DataRow(2)]
+        [DataRow(3)]
+        [DataRow(5)]
+        public static void A_fifo_that_replays_a_cycle_of_old_frames_gives_no_byte(int cycle)
+        {
+            var sensor = new FakeSensor(64);
+            sensor.Replay = cycle;
+            var sink = new CountingSink();
+            QrngEngine engine = Engine(sensor, sink, "");
+            for (int i = 0; i < 300; i++)
+            {
+                engine.Step();
+            }
+
+            Assert.AreEqual(0L, sink.Count);
+            Assert.AreEqual(0L, engine.Status.CreditedMilliBits);
+            Assert.AreEqual((int)Fault.FrameReplayed, (int)engine.Status.LastFault);
+            Assert.AreEqual(cycle, engine.Status.FaultDetail, "how many frames back");
+        }
+
+        [TestMethod]
+        public static void Symbols_are_credited_only_once_their_APT_window_has_completed()
+        {
+            // healthy through the start-up test, then failing the APT about 360 symbols into every window: the old
+            // engine instantiated after 200 pooled symbols and served output before the APT fired
+            var sensor = new FakeSensor(64);
+            var sink = new CountingSink();
+            QrngEngine engine = Engine(sensor, sink, "");
+            for (int i = 0; i < 200 && engine.Status.State != EngineState.Seeding; i++)
+            {
+                engine.Step();
+            }
+
+            Assert.AreEqual((int)EngineState.Seeding, (int)engine.Status.State);
+            sensor.Alternating = true;
+            for (int i = 0; i < 40; i++)
+            {
+                engine.Step();
+            }
+
+            Assert.IsTrue(engine.Status.AptFailures > 0, "the source fails the adaptive proportion test");
+            Assert.AreEqual(0L, engine.Status.RctFailures);
+            Assert.AreEqual(0L, engine.Status.Instantiations);
+            Assert.AreEqual(0L, engine.Status.CreditedMilliBits);
+            Assert.AreEqual(0L, sink.Count);
+        }
+
+        [TestMethod]
+        public static void Each_seed_carries_the_margin_and_only_what_the_DRBG_received_is_credited()
+        {
+            var sensor = new FakeSensor(64);
+            var sink = new CountingSink();
+            QrngEngine engine = Engine(sensor, sink, "");
+            Assert.IsTrue(engine.ReseedBytes * 4L * 1960 >= 2 * 256000L, "a reseed carries at least 2 x 256 credited bits");
+            for (int i = 0; i < 200 && engine.Status.Instantiations == 0; i++)
+            {
+                Assert.AreEqual(0L, engine.Status.CreditedMilliBits, "pooled symbols are not credited");
+                engine.Step();
+            }
+
+            long instantiation = engine.Status.CreditedMilliBits;
+            Assert.IsTrue(instantiation >= 2 * 384000L, "instantiation: at least 2 x (256 + 128) bits, got " + instantiation);
+            engine.Step();
+            engine.Step();
+            engine.Step();
+            Assert.AreEqual(instantiation + (engine.Status.Reseeds * engine.ReseedBytes * 4L * 1960), engine.Status.CreditedMilliBits);
+        }
+
+        [TestMethod]
+        public static void Two_dead_pixels_are_masked_and_output_goes_on()
+        {
+            // N- = 1 at 64 pixels: two dead pixels fail T- on every frame; they are bad pixels, not bad light
+            var sensor = new FakeSensor(64);
+            sensor.DeadPixels = 2;
+            var sink = new CountingSink();
+            QrngEngine engine = Engine(sensor, sink, "");
+            UntilStreaming(engine, 300);
+            Assert.AreEqual(2, engine.Status.MaskedPixels);
+            Assert.AreEqual((int)Fault.PixelDead, (int)engine.Status.LastFault);
+        }
+
+        [TestMethod]
+        public static void A_source_that_fails_every_startup_test_is_a_persistent_error_that_is_retried_after_a_pause()
+        {
+            var sensor = new FakeSensor(64);
+            sensor.BiasPpm = 1000000;                 // every symbol 0 or 2 ... with bits 2-3 forced to 00: symbol 0
+            var sink = new CountingSink();
+            QrngEngine engine = Engine(sensor, sink, "health.startup_retries = 3");
+            for (int i = 0; i < 100 && engine.Status.State != EngineState.Error; i++)
+            {
+                engine.Step();
+            }
+
+            Assert.AreEqual((int)EngineState.Error, (int)engine.Status.State);
+            Assert.AreEqual((int)Fault.StartupRetries, (int)engine.Status.Persistent);
+            Assert.AreEqual(3, engine.Status.PersistentDetail);
+            Assert.IsTrue(engine.Status.Reason().IndexOf("3 times in a row") >= 0, engine.Status.Reason());
+            long frames = engine.Status.Frames;
+            for (int i = 0; i < 9; i++)
+            {
+                engine.Step();                        // paused: 10 ticks, no frame
+            }
+
+            Assert.AreEqual(frames, engine.Status.Frames);
+            sensor.BiasPpm = 0;
+            UntilStreaming(engine, 200);
+            Assert.AreEqual((int)Fault.None, (int)engine.Status.Persistent);
+        }
+
         [TestMethod]
         public static void The_app_loop_survives_a_driver_exception_and_restarts_the_pipeline()
         {
             var sink = new FlakySink();
             var delay = new CountingDelay();
             var log = new LastLineLog();
-            var app = new App(new FakeSensor(), new FakeLed(), sink, delay, log, new FirmwareConfig());
-            for (int i = 0; i < 21; i++)
+            var config = new FirmwareConfig();
+            var app = new App(new FakeSensor(64), new FakeLed(), sink, delay, log, config);
+            for (int i = 0; i < 200 && app.Engine.Status.State != EngineState.Streaming; i++)
             {
                 app.Tick();
             }
 
-            Assert.AreEqual(8192L, sink.Count);
+            long before = sink.Count;
+            Assert.IsTrue(before > 0);
             sink.FailNext = 1;
             app.Tick();                                           // Write throws inside Step
-            Assert.AreEqual(8192L, sink.Count);
+            Assert.AreEqual(before, sink.Count);
             Assert.AreEqual((int)Fault.Unexpected, (int)app.Engine.Status.LastFault);
             Assert.IsTrue(log.Last.IndexOf("UART gone") >= 0, log.Last);
             Assert.IsTrue(delay.Total >= 1000);
-
-            for (int i = 0; i < 30; i++)
+            for (int i = 0; i < 200 && app.Engine.Status.State != EngineState.Streaming; i++)
             {
                 app.Tick();
             }
 
-            Assert.AreEqual((int)EngineState.Streaming, (int)app.Engine.Status.State);
-            Assert.IsTrue(sink.Count > 8192L);
+            app.Tick();
+            Assert.IsTrue(sink.Count > before);
             Assert.IsTrue(app.Engine.Status.StartupTestsPassed >= 2);
+        }
+
+        [TestMethod]
+        public static void While_the_sensor_is_down_a_status_line_comes_every_ten_seconds()
+        {
+            var sensor = new FakeSensor(64);
+            sensor.Throws = true;
+            var delay = new CountingDelay();
+            var log = new LastLineLog();
+            var app = new App(sensor, new FakeLed(), new CountingSink(), delay, log, new FirmwareConfig());
+            int start = log.Lines;
+            for (int i = 0; i < 60; i++)
+            {
+                app.Tick();
+            }
+
+            Assert.AreEqual(60000L, delay.Total, "one second per idle tick");
+            Assert.IsTrue(log.Lines - start >= 6, "a status line every 10 s while down, got " + (log.Lines - start));
+            Assert.IsTrue(log.Last.IndexOf("scripted: no answer") >= 0, log.Last);
+        }
+
+        [TestMethod]
+        public static void Start_up_failures_are_reported_and_retried_never_a_dead_board()
+        {
+            var delay = new CountingDelay();
+            var log = new LastLineLog();
+            _attempts = 0;
+            object result = Boot.Retry(FailTwice, "starting the pipeline", log, delay, 10);
+            Assert.AreEqual("started", (string)result);
+            Assert.AreEqual(3, _attempts);
+            Assert.AreEqual(2, log.Lines);
+            Assert.IsTrue(log.Last.IndexOf("starting the pipeline failed (attempt 2)") >= 0, log.Last);
+            Assert.IsTrue(log.Last.IndexOf("needs about") >= 0, log.Last);
+            Assert.AreEqual(2L * Boot.RetryMilliseconds, delay.Total);
+            _attempts = 0;
+            Assert.IsNull(Boot.Retry(FailTwice, "x", null, delay, 1));
+        }
+
+        private static int _attempts;
+
+        private static object FailTwice()
+        {
+            if (++_attempts <= 2)
+            {
+                new FirmwareConfig().Apply("sensor.width = 128\nsensor.height = 100\n");
+            }
+
+            return "started";
         }
 
         [TestMethod]
@@ -134,10 +381,12 @@ namespace Qrng.Firmware.Tests
             Assert.AreEqual(64, c.TMinus);
             Assert.AreEqual(940, c.TPlus);
             Assert.AreEqual(1, c.EffectiveNMinus);
-            c.Apply("# thresholds\nhealth.t_minus = 160   # from qrng model thresholds\n\nsensor.width = 128\nsensor.height = 100\ndevice.serial = QRNG-0001\n");
+            Assert.AreEqual(200, c.SeedMarginPercent);
+            c.Apply("# thresholds\nhealth.t_minus = 160   # from qrng model thresholds\n\nsensor.width = 32\nsensor.height = 32\ndevice.serial = QRNG-0001\noutput.mode = full-entropy\n");
             Assert.AreEqual(160, c.TMinus);
-            Assert.AreEqual(200, c.EffectiveNPlus);
+            Assert.AreEqual(16, c.EffectiveNPlus);
             Assert.AreEqual("QRNG-0001", c.DeviceSerial);
+            Assert.AreEqual((int)OutputMode.FullEntropy, (int)c.Mode);
         }
 
         [TestMethod]
@@ -150,6 +399,10 @@ namespace Qrng.Firmware.Tests
         [DataRow("health.n_minus = 4294967297", "out of range")]
         [DataRow("health.pixel_repeat_cutoff = 300", "3..255")]
         [DataRow("sensor.width = 4\nsensor.height = 1073741828", "4..1020")]
+        [DataRow("sensor.width = 128\nsensor.height = 100", "bytes of managed heap")]
+        [DataRow("output.bytes_per_frame = 65536", "an ESP32 without PSRAM")]
+        [DataRow("output.mode = fast", "drbg or full-entropy")]
+        [DataRow("health.seed_margin_percent = 50", "SP 800-90A's minimum")]
         public static void Bad_config_lines_are_refused_with_a_reason(string text, string expected)
         {
             try
@@ -180,62 +433,39 @@ namespace Qrng.Firmware.Tests
         }
 
         [TestMethod]
-        public static void Streams_after_startup_and_seeding_stops_on_a_dark_frame_and_resumes_after_a_fresh_startup()
+        public static void Full_entropy_mode_reseeds_with_320_bits_times_the_margin_before_every_32_bytes()
         {
-            var sensor = new FakeSensor();
+            var sensor = new FakeSensor(64);
             var sink = new CountingSink();
-            var engine = new QrngEngine(sensor, new FakeLed(), sink, new FirmwareConfig(), new byte[] { 1, 2, 3 });
-            Assert.AreEqual(12, engine.RctCutoff);
-            Assert.AreEqual(181, engine.AptCutoff);
-            Assert.AreEqual(33, engine.BytesFor(256));
-            Assert.AreEqual(17, engine.BytesFor(128));
-
-            for (int i = 0; i < 20; i++)
-            {
-                Assert.AreEqual(0L, sink.Count);
-                engine.Step();
-            }
-
-            Assert.AreEqual((int)EngineState.Streaming, (int)engine.Status.State);
-            Assert.AreEqual(4096L, sink.Count);
-            engine.Step();
-            Assert.AreEqual(8192L, sink.Count);
-
-            sensor.Dark = true;
-            engine.Step();
-            Assert.AreEqual((int)Fault.FrameLow, (int)engine.Status.LastFault);
-            Assert.AreEqual(64, engine.Status.FaultDetail);
-            for (int i = 0; i < 4; i++)
+            QrngEngine engine = Engine(sensor, sink, "output.mode = full-entropy");
+            UntilStreaming(engine, 200);
+            for (int i = 0; i < 60; i++)
             {
                 engine.Step();
             }
 
-            Assert.AreEqual(8192L, sink.Count);
-            Assert.AreEqual((int)Fault.FrameRepeated, (int)engine.Status.LastFault);   // identical dark frames
+            EngineStatus s = engine.Status;
+            Assert.IsTrue(sink.Count > 0);
+            Assert.AreEqual(0L, sink.Count % 32, "whole 32-byte blocks");
+            long blocks = sink.Count / 32;
+            Assert.AreEqual(blocks, s.Reseeds, "one reseed right before each block");
+            long instantiation = 4L * (Bytes(512) + Bytes(256)) * 1960 * s.Instantiations;
+            Assert.IsTrue(s.CreditedMilliBits - instantiation >= blocks * 2 * 320000L, "at least 2 x (256 + 64) credited bits per block");
+        }
 
-            sensor.Dark = false;
-            for (int i = 0; i < 18; i++)
-            {
-                engine.Step();
-            }
-
-            Assert.AreEqual(8192L, sink.Count);                // 16 frames of start-up, then 132 symbols to reseed
-            engine.Step();
-            Assert.AreEqual(8192L + 4096L, sink.Count);
-            Assert.AreEqual(2L, engine.Status.StartupTestsPassed);
+        private static long Bytes(int bits)
+        {
+            return Qrng.Firmware.Pipeline.DrbgOutput.BytesFor(bits, 1960);
         }
 
         [TestMethod]
         public static void A_DRBG_self_test_failure_while_streaming_stops_output_for_good()
         {
             var sink = new CountingSink();
-            var engine = new QrngEngine(new FakeSensor(), new FakeLed(), sink, new FirmwareConfig(), null);
-            for (int i = 0; i < 21; i++)
-            {
-                engine.Step();
-            }
-
-            Assert.AreEqual(8192L, sink.Count);
+            QrngEngine engine = Engine(new FakeSensor(64), sink, "");
+            UntilStreaming(engine, 200);
+            engine.Step();
+            long before = sink.Count;
             try
             {
                 DrbgSelfTest.InjectFault = true;
@@ -251,11 +481,12 @@ namespace Qrng.Firmware.Tests
                 Assert.IsTrue(DrbgSelfTest.Run());
             }
 
-            Assert.AreEqual(8192L, sink.Count);
+            Assert.AreEqual(before, sink.Count);
             Assert.AreEqual((int)EngineState.SelfTestFailed, (int)engine.Status.State);
             Assert.AreEqual((int)Fault.DrbgSelfTest, (int)engine.Status.LastFault);
+            Assert.IsTrue(engine.EntropyCleared());
             engine.Step();
-            Assert.AreEqual(8192L, sink.Count);            // permanent until the device restarts
+            Assert.AreEqual(before, sink.Count);            // permanent until the device restarts
         }
     }
 }

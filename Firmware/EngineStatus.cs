@@ -11,21 +11,37 @@ namespace Qrng.Firmware
         StartupTest = 2,
         /// <summary>Collecting credited entropy to instantiate or reseed the DRBG.</summary>
         Seeding = 3,
-        /// <summary>Healthy: DRBG output goes out, one block per healthy frame.</summary>
+        /// <summary>Healthy: DRBG output goes out.</summary>
         Streaming = 4,
+        /// <summary>
+        /// A persistent failure (SP 800-90B §4.3/§4.4: the source needs attention, not another try): the start-up test
+        /// kept failing, the LED loop is at its limit with the light still wrong, or too many pixels are bad. The reason
+        /// is in <see cref="EngineStatus.Persistent"/>; the engine waits, then starts over from the sensor.
+        /// </summary>
+        Error = 5,
+    }
+
+    /// <summary>What the device serves (docs/pipeline.md, output modes).</summary>
+    public enum OutputMode
+    {
+        /// <summary>Hash_DRBG output, reseeded with fresh credited entropy as soon as it is pooled.</summary>
+        Drbg = 0,
+        /// <summary>SP 800-90C RBG3(RS): every 32-byte block is preceded by a reseed with at least 256 + 64 bits of fresh credited entropy.</summary>
+        FullEntropy = 1,
     }
 
     /// <summary>Why the last fault happened.</summary>
     public enum Fault
     {
         None = 0,
+        /// <summary>The driver could not initialise or capture (SensorMessage says why).</summary>
         SensorError = 1,
         /// <summary>More than N− pixels below T− (Detail = n−).</summary>
         FrameLow = 2,
         /// <summary>More than N+ pixels above T+ (Detail = n+).</summary>
         FrameHigh = 3,
-        /// <summary>The frame equals the previous one, pixel for pixel.</summary>
-        FrameRepeated = 4,
+        /// <summary>The frame equals one of the last health.replay_frames frames (Detail = how many frames back).</summary>
+        FrameReplayed = 4,
         /// <summary>A pixel kept one raw value for health.pixel_repeat_cutoff frames (Detail = pixel index); it is masked.</summary>
         PixelStuck = 5,
         /// <summary>SP 800-90B §4.4.1 (Detail = run length).</summary>
@@ -34,12 +50,26 @@ namespace Qrng.Firmware
         AdaptiveProportion = 7,
         /// <summary>The frame mean left the LED window where the model gives full entropy (Detail = mean code).</summary>
         LightOutOfWindow = 8,
-        /// <summary>More than a quarter of the pixels are masked: the sensor is not usable.</summary>
-        TooManyStuckPixels = 9,
+        /// <summary>More than a quarter of the pixels are masked: the sensor is not usable (Detail = masked pixels).</summary>
+        TooManyBadPixels = 9,
         /// <summary>The DRBG's power-up self-test failed.</summary>
         DrbgSelfTest = 10,
         /// <summary>An exception from a driver (UART, PWM) escaped a step; the engine restarted (SensorMessage says which).</summary>
         Unexpected = 11,
+        /// <summary>The pixels' noise is not shot noise: observed/predicted variance (Detail = ratio in percent).</summary>
+        ShotNoise = 12,
+        /// <summary>The LED is at full duty and the frame is still too dark (Detail = mean code).</summary>
+        LedTooDark = 13,
+        /// <summary>The LED is off and the frame is still too bright (Detail = mean code).</summary>
+        LedTooBright = 14,
+        /// <summary>A pixel stayed below T− for health.pixel_repeat_cutoff frames in good light (Detail = pixel); masked.</summary>
+        PixelDead = 15,
+        /// <summary>A pixel stayed above T+ for health.pixel_repeat_cutoff frames in good light (Detail = pixel); masked.</summary>
+        PixelHot = 16,
+        /// <summary>The start-up test failed health.startup_retries times in a row (Detail = failures).</summary>
+        StartupRetries = 17,
+        /// <summary>The DRBG refused a request while streaming (SP 800-90A §11.3 error state); it is zeroised.</summary>
+        DrbgError = 18,
     }
 
     /// <summary>Counters and the last fault. Plain fields, updated without allocation on the healthy path.</summary>
@@ -49,21 +79,33 @@ namespace Qrng.Firmware
         public Fault LastFault;
         public int FaultDetail;
         public string SensorMessage = "";
+        /// <summary>The persistent failure behind <see cref="EngineState.Error"/>, or None.</summary>
+        public Fault Persistent;
+        public int PersistentDetail;
         public long Frames;
         public long FramesPassed;
         public long FramesFailedLow;
         public long FramesFailedHigh;
-        public long FramesRepeated;
+        public long FramesReplayed;
         public long FramesOutOfWindow;
+        public long NoiseFailures;
+        public long NoiseBlocks;
+        /// <summary>The last completed shot-noise block's observed/predicted variance, percent.</summary>
+        public int NoiseRatioPercent;
         public long SensorErrors;
         public long RctFailures;
         public long AptFailures;
+        public long StartupFailures;
         public long StuckPixels;
+        public long BadPixels;
+        public int MaskedPixels;
         public long StartupTestsPassed;
         public long Instantiations;
         public long Reseeds;
+        /// <summary>Min-entropy credited to the DRBG (millibits): only what was fed to Instantiate/Reseed.</summary>
         public long CreditedMilliBits;
         public long BytesOut;
+        public long ErrorEntries;
         public int LedDuty;
         public bool LedAtLimit;
         public int LastMean;
@@ -76,18 +118,34 @@ namespace Qrng.Firmware
             {
                 case Fault.None: return "none";
                 case Fault.SensorError: return "sensor error";
-                case Fault.FrameLow: return "T- test: " + detail + " pixels below T-";
-                case Fault.FrameHigh: return "T+ test: " + detail + " pixels above T+";
-                case Fault.FrameRepeated: return "frame identical to the previous one (frozen sensor)";
+                case Fault.FrameLow: return "T- test: " + detail + " pixels below T- (too little light, or dead pixels)";
+                case Fault.FrameHigh: return "T+ test: " + detail + " pixels above T+ (too much light, or hot pixels)";
+                case Fault.FrameReplayed:
+                    return detail == 1 ? "frame identical to the previous one (the sensor's FIFO is frozen)"
+                        : "frame identical to the one " + detail + " frames before (the sensor's FIFO replays old frames)";
                 case Fault.PixelStuck: return "pixel " + detail + " stuck at one value (masked)";
-                case Fault.RepetitionCount: return "SP 800-90B repetition count test: run of " + detail;
-                case Fault.AdaptiveProportion: return "SP 800-90B adaptive proportion test: " + detail + " in the window";
-                case Fault.LightOutOfWindow: return "frame mean " + detail + " outside the LED window";
-                case Fault.TooManyStuckPixels: return "more than a quarter of the pixels are stuck";
+                case Fault.PixelDead: return "pixel " + detail + " dark in every frame (dead, masked)";
+                case Fault.PixelHot: return "pixel " + detail + " saturated in every frame (hot, masked)";
+                case Fault.RepetitionCount: return "SP 800-90B repetition count test: run of " + detail + " (stuck ADC bits?)";
+                case Fault.AdaptiveProportion: return "SP 800-90B adaptive proportion test: " + detail + " in the window (biased ADC bits?)";
+                case Fault.LightOutOfWindow: return "frame mean " + detail + " outside the LED window (the LED loop is settling)";
+                case Fault.TooManyBadPixels: return detail + " pixels masked as stuck, dead or hot: more than a quarter of the sensor";
                 case Fault.DrbgSelfTest: return "DRBG self-test failed";
+                case Fault.DrbgError: return "the DRBG refused a request (SP 800-90A error state); it was zeroised";
                 case Fault.Unexpected: return "unexpected error";
+                case Fault.ShotNoise:
+                    return "pixel noise " + Percent(detail) + " of the shot-noise model"
+                        + (detail < 100 ? " (too little: pixels averaged or smoothed by the sensor's DSP?)" : " (too much: digital gain, or a noisy readout?)");
+                case Fault.LedTooDark: return "LED at full duty and the frame still too dark (mean " + detail + "): dead LED, open wire or blocked light";
+                case Fault.LedTooBright: return "LED off and the frame still too bright (mean " + detail + "): light leak, LED stuck on, or a saturated sensor";
+                case Fault.StartupRetries: return "the start-up test failed " + detail + " times in a row";
                 default: return "fault " + (int)fault;
             }
+        }
+
+        private static string Percent(int percent)
+        {
+            return (percent / 100) + "." + ((percent % 100) < 10 ? "0" : "") + (percent % 100) + "x";
         }
 
         /// <summary>The last fault in words, with the driver's message where there is one.</summary>
@@ -101,11 +159,24 @@ namespace Qrng.Firmware
             return LastFault == Fault.Unexpected ? "unexpected: " + SensorMessage : Describe(LastFault, FaultDetail);
         }
 
+        /// <summary>What is wrong, in words: the persistent failure when there is one, else the last fault.</summary>
+        public string Reason()
+        {
+            if (Persistent == Fault.None)
+            {
+                return LastFaultText();
+            }
+
+            string reason = Describe(Persistent, PersistentDetail);
+            return Persistent == Fault.StartupRetries || Persistent == Fault.TooManyBadPixels ? reason + " (last: " + LastFaultText() + ")" : reason;
+        }
+
         /// <summary>One line for the debug console.</summary>
         public string Summary()
         {
-            return "state " + (int)State + " frames " + Frames + " passed " + FramesPassed + " out " + BytesOut + " B reseeds " + Reseeds
-                + " duty " + LedDuty + (LedAtLimit ? " (LED AT LIMIT)" : "") + " mean " + LastMean + " last fault: " + LastFaultText();
+            return (State == EngineState.Error ? "ERROR " : "") + "state " + (int)State + " frames " + Frames + " passed " + FramesPassed
+                + " out " + BytesOut + " B reseeds " + Reseeds + " masked " + MaskedPixels + " duty " + LedDuty
+                + (LedAtLimit ? " (LED AT LIMIT)" : "") + " mean " + LastMean + (State == EngineState.Error ? " error: " : " last fault: ") + Reason();
         }
     }
 }

@@ -28,7 +28,19 @@ namespace Qrng.Firmware
         public int AlphaExponent = 20;
         public int AptWindow = 512;                // SP 800-90B §4.4.2: 512 for non-binary symbols
         public int StartupSymbols = 1024;          // SP 800-90B §4.3: at least 1024 samples
-        public int PixelRepeatCutoff = 10;         // a pixel repeating its raw value this many frames is stuck
+        public int PixelRepeatCutoff = 10;         // a pixel repeating its raw value (or outside T±) this many frames is masked
+        public int ReplayFrames = 64;              // a frame equal to one of the last N is stale (a frozen or replaying FIFO)
+        public int SeedMarginPercent = 200;        // entropy gathered per instantiate/reseed, % of what SP 800-90A requires
+        public int StartupRetries = 8;             // start-up test failures in a row before the persistent error state
+        public int PersistentFrames = 100;         // one frame fault (or the LED at a limit, light wrong) this many frames in a row: persistent
+
+        // shot-noise signature (paper Eq. 1-4): var Z = K (E[Z] - mu_r) + sigma_r^2 + q^2/12, checked over blocks of
+        // NoiseBlock pixel pairs of consecutive healthy frames (0 = off); K, mu_r, sigma_r as the noise fit gives them
+        public int NoiseBlock = 1024;
+        public int NoiseGainMilli = 819;           // K = 0.8192 ADC codes per electron (paper Fig. 2)
+        public int NoiseOffsetMilli = -13600;      // mu_r (paper Table I, pixel 1)
+        public int NoiseSigmaMilli = 210;          // sigma_r (paper Table I, pixel 1)
+        public int NoiseQuantum = 4;               // the ArduCAM delivers ADC bits 9..2: codes in steps of 4
 
         // sensor
         public int Width = 8;
@@ -39,14 +51,18 @@ namespace Qrng.Firmware
         public int LedTargetMean = 512;
         public int LedMinMean = 246;
         public int LedMaxMean = 820;
-        public int LedGain = 4;                    // duty steps (0.01 %) per code of error
+        public int LedGain = 50;                   // % of the estimated correction applied per frame (any sensitivity)
         public int LedInitialDuty = 5000;
         public int LedPwmHz = 20000;
 
         // output
         public int OutputBytesPerFrame = 4096;
+        public OutputMode Mode = OutputMode.Drbg;
         public int UartBaud = 921600;
         public string DeviceSerial = "unprovisioned";
+
+        /// <summary>The managed heap the firmware may use, in bytes: Validate() refuses what would not fit (DeviceBudget).</summary>
+        public int HeapBytes = DeviceBudget.Esp32HeapBytes;
 
         public int PixelCount
         {
@@ -108,6 +124,24 @@ namespace Qrng.Firmware
                 return;
             }
 
+            if (key == "output.mode")
+            {
+                if (value == "drbg")
+                {
+                    Mode = OutputMode.Drbg;
+                }
+                else if (value == "full-entropy")
+                {
+                    Mode = OutputMode.FullEntropy;
+                }
+                else
+                {
+                    throw new ConfigException("line " + line + ": output.mode is drbg or full-entropy, got '" + value + "'");
+                }
+
+                return;
+            }
+
             int v = ParseInt(value, key, line);
             switch (key)
             {
@@ -120,6 +154,16 @@ namespace Qrng.Firmware
                 case "health.apt_window": AptWindow = v; break;
                 case "health.startup_symbols": StartupSymbols = v; break;
                 case "health.pixel_repeat_cutoff": PixelRepeatCutoff = v; break;
+                case "health.replay_frames": ReplayFrames = v; break;
+                case "health.seed_margin_percent": SeedMarginPercent = v; break;
+                case "health.startup_retries": StartupRetries = v; break;
+                case "health.persistent_frames": PersistentFrames = v; break;
+                case "health.noise_block": NoiseBlock = v; break;
+                case "noise.k_milli": NoiseGainMilli = v; break;
+                case "noise.mu_r_milli": NoiseOffsetMilli = v; break;
+                case "noise.sigma_r_milli": NoiseSigmaMilli = v; break;
+                case "noise.quantum": NoiseQuantum = v; break;
+                case "device.heap_bytes": HeapBytes = v; break;
                 case "sensor.width": Width = v; break;
                 case "sensor.height": Height = v; break;
                 case "sensor.exposure": Exposure = v; break;
@@ -174,7 +218,7 @@ namespace Qrng.Firmware
             return (int)(sign * v);
         }
 
-        /// <summary>Refuses combinations the pipeline cannot run with.</summary>
+        /// <summary>Refuses combinations the pipeline cannot run with, and what would not fit the device's heap.</summary>
         public void Validate()
         {
             Check(Width >= 4 && Height >= 4 && Width <= 1020 && Height <= 1020 && Width % 4 == 0 && Height % 4 == 0 && Width * Height <= 12800, "sensor.width/height: multiples of 4 in 4..1020, at most 12800 pixels");
@@ -185,13 +229,26 @@ namespace Qrng.Firmware
             Check(AptWindow >= 64 && AptWindow <= 65536, "health.apt_window in 64..65536");
             Check(StartupSymbols >= 1024 && StartupSymbols >= 2 * AptWindow && StartupSymbols <= 1048576, "health.startup_symbols >= 1024 and >= 2 x health.apt_window (SP 800-90B §4.3)");
             Check(PixelRepeatCutoff >= 3 && PixelRepeatCutoff <= 255, "health.pixel_repeat_cutoff in 3..255");
+            Check(ReplayFrames >= 1 && ReplayFrames <= 1024, "health.replay_frames in 1..1024");
+            Check(SeedMarginPercent >= 100 && SeedMarginPercent <= 1000, "health.seed_margin_percent in 100..1000 (SP 800-90A's minimum is 100)");
+            Check(StartupRetries >= 1 && StartupRetries <= 1000, "health.startup_retries in 1..1000");
+            Check(PersistentFrames >= 10 && PersistentFrames <= 100000, "health.persistent_frames in 10..100000");
+            Check(NoiseBlock == 0 || (NoiseBlock >= 256 && NoiseBlock <= 1048576), "health.noise_block: 0 (off) or 256..1048576 pixel pairs");
+            Check(NoiseGainMilli >= 10 && NoiseGainMilli <= 100000, "noise.k_milli in 10..100000 (K from 0.01 to 100 codes per electron)");
+            Check(NoiseOffsetMilli >= -1023000 && NoiseOffsetMilli <= 1023000, "noise.mu_r_milli within +-1023000");
+            Check(NoiseSigmaMilli >= 0 && NoiseSigmaMilli <= 100000, "noise.sigma_r_milli in 0..100000");
+            Check(NoiseQuantum >= 1 && NoiseQuantum <= 64, "noise.quantum in 1..64");
             Check(LedMinMean < LedTargetMean && LedTargetMean < LedMaxMean, "led.min_mean < led.target_mean < led.max_mean");
-            Check(LedGain > 0 && LedGain <= 1000 && LedInitialDuty >= 0 && LedInitialDuty <= 10000, "led.gain in 1..1000, led.initial_duty in 0..10000");
+            Check(LedGain > 0 && LedGain <= 100 && LedInitialDuty >= 0 && LedInitialDuty <= 10000, "led.gain in 1..100 (%), led.initial_duty in 0..10000");
             Check(LedPwmHz >= 100 && LedPwmHz <= 1000000, "led.pwm_hz in 100..1000000");
             Check(LedMinMean >= 0 && LedMaxMean <= 1023, "led.min_mean and led.max_mean within 0..1023");
             Check(OutputBytesPerFrame >= 1 && OutputBytesPerFrame <= 65536, "output.bytes_per_frame in 1..65536");
             Check(UartBaud >= 9600, "uart.baud >= 9600");
             Check(Exposure >= 1 && Exposure <= 0xFFFF, "sensor.exposure in 1..65535");
+            Check(HeapBytes >= 16384, "device.heap_bytes >= 16384");
+            int need = DeviceBudget.Estimate(this);
+            Check(need <= HeapBytes, "needs about " + need + " bytes of managed heap, more than device.heap_bytes = " + HeapBytes
+                + " (" + DeviceBudget.Describe(HeapBytes) + "): fewer pixels or a smaller output.bytes_per_frame");
         }
 
         private static void Check(bool ok, string what)

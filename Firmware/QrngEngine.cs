@@ -1,42 +1,38 @@
 using System;
 using Qrng.Crypto;
 using Qrng.Drivers;
-using Qrng.Firmware.Health;
+using Qrng.Firmware.Pipeline;
 
 namespace Qrng.Firmware
 {
     /// <summary>
-    /// The entropy pipeline, one frame per <see cref="Step"/>: capture → LED loop → T±/N± test (paper Sec. IV) →
-    /// repeat tests → bits 2-3 → SP 800-90B start-up / continuous tests → credited entropy → Hash_DRBG → UART.
-    /// Any fault stops output until a fresh start-up test has passed and the DRBG has been reseeded with entropy
-    /// gathered after it. Buffers are allocated here, once; <see cref="Step"/> allocates nothing on a healthy frame.
+    /// The entropy pipeline, one frame per <see cref="Step"/>, in the order a frame flows (Firmware/Pipeline/):
+    /// capture → the frame checks' pass (<see cref="FrameChecks"/>) → the LED loop (<see cref="LightControl"/>) →
+    /// light, staleness and shot-noise verdicts, bad pixels (<see cref="PixelWatch"/>, <see cref="NoiseCheck"/>) → the
+    /// symbols' pass through the SP 800-90B tests (<see cref="SymbolTests"/>) into the pool (<see cref="EntropyPool"/>)
+    /// → seeding and output (<see cref="DrbgOutput"/>). Any fault stops output until a fresh start-up test has passed
+    /// and the DRBG has been reseeded with entropy committed after it; entropy and raw pixel buffers are cleared on
+    /// every fault. Faults that keep coming are persistent (<see cref="EngineState.Error"/>): the engine pauses, then
+    /// starts over from the sensor. Buffers are allocated here, once; a healthy frame allocates nothing.
     /// </summary>
     public sealed class QrngEngine
     {
+        private const int FirstPauseSeconds = 10, LongestPauseShift = 5;    // 10 s, doubling to 320 s
         private readonly IImageSensor _sensor;
-        private readonly IPwmOutput _led;
         private readonly IByteSink _out;
         private readonly FirmwareConfig _cfg;
-        private readonly byte[] _personalization;
-        private readonly int _pixels;
-        private readonly ushort[] _frame;
-        private readonly ushort[] _previous;
-        private readonly ushort[] _lastGood;
-        private readonly byte[] _repeat;
-        private readonly bool[] _masked;
-        private readonly RepetitionCountTest _rct;
-        private readonly AdaptiveProportionTest _apt;
-        private readonly StartupTest _startup;
-        private readonly HashDrbg _drbg = new HashDrbg();
-        private readonly byte[] _pool;               // 2-bit symbols, 4 per byte, first symbol in the high bits
-        private readonly byte[] _entropy;            // >= 256 credited bits (SP 800-90A §10.1.1.2 / .3 with strength 256)
-        private readonly byte[] _nonce;              // >= 128 credited bits (SP 800-90A §8.6.7)
-        private readonly byte[] _output;
-        private readonly int _nMinus, _nPlus;
-        private int _poolSymbols;
-        private int _maskedCount;
-        private bool _sensorReady;
-        private bool _havePrevious;
+        private readonly PixelWatch _watch;
+        private readonly FrameChecks _checks;
+        private readonly LightControl _light;
+        private readonly NoiseCheck _noise;
+        private readonly EntropyPool _pool;
+        private readonly SymbolTests _symbols;
+        private readonly DrbgOutput _drbg;
+        private ushort[] _frame;
+        private ushort[] _previous;
+        private bool _sensorReady, _havePrevious;
+        private int _startupFailures, _faultRun, _errorsInARow, _pauseTicks;
+        private Fault _runFault;
 
         public QrngEngine(IImageSensor sensor, IPwmOutput led, IByteSink output, FirmwareConfig config, byte[] personalization)
         {
@@ -47,45 +43,19 @@ namespace Qrng.Firmware
             }
 
             _sensor = sensor;
-            _led = led;
             _out = output;
             _cfg = config;
-            _personalization = personalization;
-            _pixels = config.PixelCount;
-            _frame = new ushort[_pixels];
-            _previous = new ushort[_pixels];
-            _lastGood = new ushort[_pixels];
-            _repeat = new byte[_pixels];
-            _masked = new bool[_pixels];
-            _nMinus = config.EffectiveNMinus;
-            _nPlus = config.EffectiveNPlus;
-
-            int rctCutoff = HealthMath.RepetitionCountCutoff(config.ClaimedMilliBitsPerSymbol, config.AlphaExponent);
-            int aptCutoff = HealthMath.AdaptiveProportionCutoff(config.ClaimedMilliBitsPerSymbol, config.AlphaExponent, config.AptWindow);
-            _rct = new RepetitionCountTest(rctCutoff);
-            _apt = new AdaptiveProportionTest(config.AptWindow, aptCutoff);
-            _startup = new StartupTest(rctCutoff, config.AptWindow, aptCutoff, config.StartupSymbols);
-
-            _entropy = new byte[BytesFor(256)];
-            _nonce = new byte[BytesFor(128)];
-            if (_entropy.Length < HashDrbg.MinEntropyLength)
-            {
-                _entropy = new byte[HashDrbg.MinEntropyLength];
-            }
-
-            if (_nonce.Length < HashDrbg.MinNonceLength)
-            {
-                _nonce = new byte[HashDrbg.MinNonceLength];
-            }
-
-            _pool = new byte[_entropy.Length + _nonce.Length];
-            _output = new byte[config.OutputBytesPerFrame];
+            _frame = new ushort[config.PixelCount];
+            _previous = new ushort[config.PixelCount];
+            _watch = new PixelWatch(config.PixelCount, config.PixelRepeatCutoff);
+            _checks = new FrameChecks(config, _watch);
             Status = new EngineStatus();
-            Status.LedDuty = config.LedInitialDuty;
-            _led.SetDuty(config.LedInitialDuty);
-            RctCutoff = rctCutoff;
-            AptCutoff = aptCutoff;
-
+            _light = new LightControl(led, config);
+            Status.LedDuty = _light.Duty;
+            _noise = new NoiseCheck(config);
+            _drbg = new DrbgOutput(config, personalization);
+            _pool = new EntropyPool(_drbg.MaxTakeBytes, config.AptWindow);
+            _symbols = new SymbolTests(config, _watch, _pool);
             if (!DrbgSelfTest.EnsurePassed())
             {
                 Status.State = EngineState.SelfTestFailed;
@@ -99,15 +69,54 @@ namespace Qrng.Firmware
 
         public EngineStatus Status { get; private set; }
 
-        public int RctCutoff { get; private set; }
-
-        public int AptCutoff { get; private set; }
-
-        /// <summary>Bytes of packed symbols that carry at least <paramref name="bits"/> credited bits.</summary>
-        public int BytesFor(int bits)
+        public int RctCutoff
         {
-            int perByte = 4 * _cfg.ClaimedMilliBitsPerSymbol;     // millibits
-            return ((bits * 1000) + perByte - 1) / perByte;
+            get { return _symbols.RctCutoff; }
+        }
+
+        public int AptCutoff
+        {
+            get { return _symbols.AptCutoff; }
+        }
+
+        /// <summary>Bytes of entropy input per reseed (health.seed_margin_percent of SP 800-90A's 256 bits).</summary>
+        public int ReseedBytes
+        {
+            get { return _drbg.EntropyBytes; }
+        }
+
+        /// <summary>Symbols in the pool, staged and committed (diagnostics).</summary>
+        public int PooledSymbols
+        {
+            get { return _pool.Committed + _pool.Staged; }
+        }
+
+        /// <summary>The false-alarm z of the shot-noise check (per side), for reports.</summary>
+        public double NoiseZ
+        {
+            get { return _noise.Z; }
+        }
+
+        /// <summary>
+        /// Diagnostics (tests): true when no buffer holds entropy: the pool is empty and the raw frames and the
+        /// stuck-pixel values are all zero. Every fault must leave the engine so.
+        /// </summary>
+        public bool EntropyCleared()
+        {
+            if (_pool.Committed != 0 || _pool.Staged != 0)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < _frame.Length; i++)
+            {
+                if (_frame[i] != 0 || _previous[i] != 0 || _watch.LastGood[i] != 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>One frame through the pipeline.</summary>
@@ -119,22 +128,14 @@ namespace Qrng.Firmware
                 return;
             }
 
-            if (!_sensorReady)
+            if (s.State == EngineState.Error && !PauseOver())
             {
-                try
-                {
-                    _sensor.Initialize();
-                    _sensorReady = true;
-                    _havePrevious = false;
-                    Array.Clear(_repeat, 0, _pixels);
-                    Array.Clear(_lastGood, 0, _pixels);
-                    Restart(Fault.None, 0);
-                }
-                catch (SensorException e)
-                {
-                    SensorFault(e);
-                    return;
-                }
+                return;
+            }
+
+            if (!_sensorReady && !StartSensor())
+            {
+                return;
             }
 
             try
@@ -149,286 +150,222 @@ namespace Qrng.Firmware
             }
 
             s.Frames++;
-            if (!CheckFrame())
+            _checks.Scan(_frame, _previous, _havePrevious);
+            s.LastLow = _checks.Low;
+            s.LastHigh = _checks.High;
+            s.LastMean = _checks.Mean;
+            Fault led = _light.Update(_checks.Mean);
+            s.LedDuty = _light.Duty;
+            s.LedAtLimit = _light.AtLimit;
+            if (led != Fault.None)
+            {
+                EnterError(led, _checks.Mean);
+                return;
+            }
+
+            if (!FrameHealthy())
             {
                 return;
             }
 
             s.FramesPassed++;
-            if (!ConsumeSymbols())
+            _faultRun = 0;
+            Fault symbols = _symbols.Run(_frame, s.State == EngineState.StartupTest);
+            if (symbols != Fault.None)
             {
+                SymbolFault(symbols);
                 return;
             }
 
-            try
+            if (_symbols.StartupJustPassed)
             {
-                if (s.State == EngineState.Seeding)
-                {
-                    Seed();
-                }
-                else if (s.State == EngineState.Streaming && _poolSymbols >= 4 * _entropy.Length)
-                {
-                    TakePool(_entropy);
-                    _drbg.Reseed(_entropy, null);      // SP 800-90A §9.2: fresh credited entropy as soon as it is pooled
-                    Array.Clear(_entropy, 0, _entropy.Length);
-                    s.Reseeds++;
-                }
-
-                if (s.State == EngineState.Streaming)
-                {
-                    _drbg.Generate(_output, 0, _output.Length, null);
-                    _out.Write(_output, 0, _output.Length);
-                    s.BytesOut += _output.Length;
-                }
+                s.StartupTestsPassed++;
+                s.State = EngineState.Seeding;
             }
-            catch (DrbgException)
+
+            Output();
+            if (s.State != EngineState.SelfTestFailed)
             {
-                // a failed self-test or a DRBG error state (SP 800-90A §11.3): stop; nothing more leaves the device
-                s.State = EngineState.SelfTestFailed;
-                s.LastFault = Fault.DrbgSelfTest;
-                ClearPool();
+                // this healthy frame is the next one's noise partner: swap buffers, no copy
+                ushort[] t = _previous;
+                _previous = _frame;
+                _frame = t;
+                _havePrevious = true;
             }
         }
 
-        /// <summary>LED loop, frozen-frame, T±/N± and LED-window tests. False: the frame is discarded.</summary>
-        private bool CheckFrame()
+        /// <summary>Light, staleness and noise verdicts in the order that names a fault's real cause. False: discarded.</summary>
+        private bool FrameHealthy()
         {
             EngineStatus s = Status;
-            int low = 0, high = 0, used = 0, tMinus = _cfg.TMinus, tPlus = _cfg.TPlus;   // locals: the loop runs per pixel
-            long sum = 0;
-            bool same = _havePrevious;
-            for (int i = 0; i < _pixels; i++)
+            FrameChecks c = _checks;
+            if (!c.PassesTPlusMinus)
             {
-                int z = _frame[i];
-                if (z != _previous[i])
+                if (c.LightInWindow)
                 {
-                    same = false;
+                    // good light, yet the frame fails: bad pixels that have stayed dark or saturated are masked
+                    int first;
+                    Fault kind;
+                    int masked = _watch.MaskPersistentOutliers(_frame, _cfg.TMinus, _cfg.TPlus, c.Low, c.High, c.NMinus, c.NPlus, out first, out kind);
+                    if (masked > 0)
+                    {
+                        s.BadPixels += masked;
+                        s.MaskedPixels = _watch.MaskedCount;
+                        return _watch.TooMany ? EnterError(Fault.TooManyBadPixels, _watch.MaskedCount) : Restart(kind, first);
+                    }
                 }
 
-                if (_masked[i])
+                if (c.Low > c.NMinus)
                 {
-                    continue;
+                    s.FramesFailedLow++;
+                    return FrameFault(Fault.FrameLow, c.Low);
                 }
 
-                used++;
-                sum += z;
-                if (z < tMinus)
-                {
-                    low++;
-                }
-                else if (z > tPlus)
-                {
-                    high++;
-                }
-            }
-
-            Array.Copy(_frame, _previous, _pixels);
-            _havePrevious = true;
-            s.LastLow = low;
-            s.LastHigh = high;
-            int mean = used == 0 ? 0 : (int)(sum / used);
-            s.LastMean = mean;
-            UpdateLed(mean);
-
-            if (same)
-            {
-                s.FramesRepeated++;
-                return Restart(Fault.FrameRepeated, 0);
-            }
-
-            if (low > _nMinus)
-            {
-                s.FramesFailedLow++;
-                return Restart(Fault.FrameLow, low);
-            }
-
-            if (high > _nPlus)
-            {
                 s.FramesFailedHigh++;
-                return Restart(Fault.FrameHigh, high);
+                return FrameFault(Fault.FrameHigh, c.High);
             }
 
-            if (mean < _cfg.LedMinMean || mean > _cfg.LedMaxMean)
+            if (!c.LightInWindow)
             {
                 s.FramesOutOfWindow++;
-                return Restart(Fault.LightOutOfWindow, mean);
+                return FrameFault(Fault.LightOutOfWindow, c.Mean);
             }
 
-            if (_maskedCount * 4 > _pixels)
+            if (c.ReplayDistance > 0)
             {
-                return Restart(Fault.TooManyStuckPixels, _maskedCount);
+                s.FramesReplayed++;
+                return FrameFault(Fault.FrameReplayed, c.ReplayDistance);
+            }
+
+            if (_havePrevious && _noise.Enabled)
+            {
+                int ratio = _noise.AddPair(c.PairPixels, c.SumD, c.SumD2, c.SumZ);
+                if (ratio >= 0)
+                {
+                    s.NoiseBlocks++;
+                    s.NoiseRatioPercent = ratio;
+                    _noise.Judge();
+                    if (_noise.Failed)
+                    {
+                        s.NoiseFailures++;
+                        return FrameFault(Fault.ShotNoise, ratio);
+                    }
+                }
             }
 
             return true;
         }
 
-        /// <summary>Closed loop on the frame mean (integral control, integer arithmetic).</summary>
-        private void UpdateLed(int mean)
+        /// <summary>The pipeline's output step: seeding until instantiated or reseeded, then one frame's output.</summary>
+        private void Output()
         {
-            int duty = Status.LedDuty + ((_cfg.LedTargetMean - mean) * _cfg.LedGain);
-            bool limit = false;
-            if (duty < 0)
+            EngineStatus s = Status;
+            try
             {
-                duty = 0;
-                limit = true;
-            }
-            else if (duty > 10000)
-            {
-                duty = 10000;
-                limit = true;
-            }
+                // output waits for the shot-noise check to have verified the sensor (a failed block undoes it)
+                if (s.State == EngineState.Seeding && (_noise.Verified || !_noise.Enabled) && _drbg.Seed(_pool, s))
+                {
+                    s.State = EngineState.Streaming;
+                    _startupFailures = 0;
+                    _errorsInARow = 0;
+                    s.Persistent = Fault.None;
+                }
 
-            Status.LedAtLimit = limit && (mean < _cfg.LedMinMean || mean > _cfg.LedMaxMean);
-            if (duty != Status.LedDuty)
+                if (s.State == EngineState.Streaming)
+                {
+                    _drbg.Serve(_pool, _out, s);
+                }
+            }
+            catch (DrbgException)
             {
-                Status.LedDuty = duty;
-                _led.SetDuty(duty);
+                // a failed self-test or a DRBG error state (SP 800-90A §11.3): zeroised; a failed self-test is permanent
+                _drbg.Zeroise();
+                if (DrbgSelfTest.State != Qrng.Crypto.SelfTestState.Passed)
+                {
+                    s.State = EngineState.SelfTestFailed;
+                    s.LastFault = Fault.DrbgSelfTest;
+                    ClearEntropy();
+                    return;
+                }
+
+                Restart(Fault.DrbgError, 0);
+            }
+        }
+
+        private bool StartSensor()
+        {
+            try
+            {
+                _sensor.Initialize();
+                _sensorReady = true;
+                _noise.Restart();
+                Restart(Fault.None, 0);
+                return true;
+            }
+            catch (SensorException e)
+            {
+                SensorFault(e);
+                return false;
             }
         }
 
         /// <summary>
-        /// One pass over the usable pixels of a frame that passed <see cref="CheckFrame"/>: stuck-pixel runs, bits 2-3
-        /// through the 90B tests, credited symbols into the pool. False: a test failed.
+        /// A frame failed a frame check: discarded. A stale or noisy frame for health.persistent_frames frames in a row
+        /// is persistent; light faults are not counted here: the LED loop fixes them, or reports its limit by direction.
         /// </summary>
-        private bool ConsumeSymbols()
+        private bool FrameFault(Fault fault, int detail)
         {
-            EngineStatus s = Status;
-            // configuration in locals: the loop runs per pixel on an interpreter
-            int repeatLimit = _cfg.PixelRepeatCutoff - 1, tMinus = _cfg.TMinus, tPlus = _cfg.TPlus;
-            int credit = _cfg.ClaimedMilliBitsPerSymbol, capacity = 4 * _pool.Length;
-            for (int i = 0; i < _pixels; i++)
+            if (fault != Fault.FrameLow && fault != Fault.FrameHigh && fault != Fault.LightOutOfWindow)
             {
-                if (_masked[i])
+                _faultRun = fault == _runFault ? _faultRun + 1 : 1;
+                _runFault = fault;
+                if (_faultRun >= _cfg.PersistentFrames)
                 {
-                    continue;
-                }
-
-                // stuck pixels: runs of one raw value over consecutive frames that passed the frame checks (dark or
-                // frozen frames would make healthy pixels repeat, so they neither extend nor reset a run)
-                int z = _frame[i];
-                if (z == _lastGood[i])
-                {
-                    if (_repeat[i] < 255)
-                    {
-                        _repeat[i]++;
-                    }
-                }
-                else
-                {
-                    _repeat[i] = 0;
-                    _lastGood[i] = (ushort)z;
-                }
-
-                if (_repeat[i] >= repeatLimit)
-                {
-                    _masked[i] = true;
-                    _maskedCount++;
-                    s.StuckPixels++;
-                    return Restart(_maskedCount * 4 > _pixels ? Fault.TooManyStuckPixels : Fault.PixelStuck, i);
-                }
-
-                int symbol = (z >> 2) & 3;
-                if (s.State == EngineState.StartupTest)
-                {
-                    if (!_startup.Feed(symbol))
-                    {
-                        if (_startup.RepetitionCount.Failures > 0)
-                        {
-                            s.RctFailures++;
-                            return Restart(Fault.RepetitionCount, _startup.RepetitionCount.LongestRun);
-                        }
-
-                        s.AptFailures++;
-                        return Restart(Fault.AdaptiveProportion, _startup.AdaptiveProportion.MaxCount);
-                    }
-
-                    if (_startup.Passed)
-                    {
-                        // SP 800-90B §4.3 done; the continuous tests start afresh on the next symbol
-                        s.StartupTestsPassed++;
-                        s.State = EngineState.Seeding;
-                        _rct.Reset();
-                        _apt.Reset();
-                    }
-
-                    continue;
-                }
-
-                if (!_rct.Feed(symbol))
-                {
-                    s.RctFailures++;
-                    return Restart(Fault.RepetitionCount, _rct.Cutoff);
-                }
-
-                if (!_apt.Feed(symbol))
-                {
-                    s.AptFailures++;
-                    return Restart(Fault.AdaptiveProportion, _apt.Cutoff);
-                }
-
-                // a pixel outside [T-, T+] (up to N± per frame pass) may sit at a clamp: tested, never credited
-                if (z >= tMinus && z <= tPlus && _poolSymbols < capacity)
-                {
-                    int index = _poolSymbols >> 2, shift = 6 - (2 * (_poolSymbols & 3));
-                    _pool[index] = (byte)(_pool[index] | (symbol << shift));
-                    _poolSymbols++;
-                    s.CreditedMilliBits += credit;
+                    return EnterError(fault, detail);
                 }
             }
 
-            return s.State != EngineState.StartupTest;
+            return Restart(fault, detail);
         }
 
-        /// <summary>Instantiate (entropy + nonce, ≥ 384 credited bits) or, after a fault, reseed (≥ 256 bits).</summary>
-        private void Seed()
+        private void SymbolFault(Fault fault)
         {
             EngineStatus s = Status;
-            if (!_drbg.IsInstantiated)
+            if (fault == Fault.PixelStuck)
             {
-                if (_poolSymbols < 4 * (_entropy.Length + _nonce.Length))
+                s.StuckPixels++;
+                s.MaskedPixels = _watch.MaskedCount;
+                if (_watch.TooMany)
                 {
+                    EnterError(Fault.TooManyBadPixels, _watch.MaskedCount);
                     return;
                 }
-
-                Array.Copy(_pool, 0, _entropy, 0, _entropy.Length);
-                Array.Copy(_pool, _entropy.Length, _nonce, 0, _nonce.Length);
-                ClearPool();
-                _drbg.Instantiate(_entropy, _nonce, _personalization);
-                s.Instantiations++;
+            }
+            else if (fault == Fault.RepetitionCount)
+            {
+                s.RctFailures++;
             }
             else
             {
-                if (_poolSymbols < 4 * _entropy.Length)
-                {
-                    return;
-                }
-
-                TakePool(_entropy);
-                _drbg.Reseed(_entropy, null);
-                s.Reseeds++;
+                s.AptFailures++;
             }
 
-            Array.Clear(_entropy, 0, _entropy.Length);
-            Array.Clear(_nonce, 0, _nonce.Length);
-            s.State = EngineState.Streaming;
+            if (s.State == EngineState.StartupTest && fault != Fault.PixelStuck)
+            {
+                s.StartupFailures++;
+                if (++_startupFailures >= _cfg.StartupRetries)
+                {
+                    s.LastFault = fault;
+                    s.FaultDetail = _symbols.Detail;
+                    EnterError(Fault.StartupRetries, _startupFailures);
+                    return;
+                }
+            }
+
+            Restart(fault, _symbols.Detail);
         }
 
-        private void TakePool(byte[] into)
-        {
-            Array.Copy(_pool, 0, into, 0, into.Length);
-            int rest = _poolSymbols - (4 * into.Length);
-            Array.Copy(_pool, into.Length, _pool, 0, _pool.Length - into.Length);
-            Array.Clear(_pool, _pool.Length - into.Length, into.Length);
-            _poolSymbols = rest;
-        }
-
-        private void ClearPool()
-        {
-            Array.Clear(_pool, 0, _pool.Length);
-            _poolSymbols = 0;
-        }
-
-        /// <summary>Stops output: pooled symbols are dropped and a fresh start-up test is required. Returns false.</summary>
+        /// <summary>Stops output: pooled symbols and raw pixels are dropped, a fresh start-up test is required. Returns false.</summary>
         private bool Restart(Fault fault, int detail)
         {
             EngineStatus s = Status;
@@ -438,15 +375,71 @@ namespace Qrng.Firmware
                 s.FaultDetail = detail;
             }
 
-            _startup.Reset();
-            ClearPool();
+            ClearEntropy();
             s.State = EngineState.StartupTest;
             return false;
         }
 
+        /// <summary>Every buffer that held entropy: the pool, the test state, the raw frames and the stuck-pixel values.</summary>
+        private void ClearEntropy()
+        {
+            _symbols.Reset();
+            _pool.Clear();
+            Array.Clear(_frame, 0, _frame.Length);
+            Array.Clear(_previous, 0, _previous.Length);
+            _watch.ClearRuns();
+            _havePrevious = false;
+        }
+
         /// <summary>
-        /// After an unexpected error escaped <see cref="Step"/> (a UART or PWM driver exception): treat the sensor as
-        /// down, drop pooled entropy and require a fresh start-up test, exactly as after a sensor fault.
+        /// A persistent failure: the DRBG is zeroised and the engine waits (10 s, doubling to 320 s while it recurs),
+        /// then starts over from the sensor. Returns false.
+        /// </summary>
+        private bool EnterError(Fault persistent, int detail)
+        {
+            EngineStatus s = Status;
+            if (persistent != Fault.StartupRetries && persistent != Fault.TooManyBadPixels)
+            {
+                s.LastFault = persistent;
+                s.FaultDetail = detail;
+            }
+
+            s.Persistent = persistent;
+            s.PersistentDetail = detail;
+            s.ErrorEntries++;
+            ClearEntropy();
+            _drbg.Zeroise();
+            int shift = _errorsInARow < LongestPauseShift ? _errorsInARow : LongestPauseShift;
+            _pauseTicks = FirstPauseSeconds << shift;
+            _errorsInARow++;
+            s.State = EngineState.Error;
+            return false;
+        }
+
+        /// <summary>One tick of the pause (the loop waits a second per tick); when it is over the sensor is started again.</summary>
+        private bool PauseOver()
+        {
+            if (--_pauseTicks > 0)
+            {
+                return false;
+            }
+
+            _sensorReady = false;
+            _startupFailures = 0;
+            _faultRun = 0;
+            _watch.Reset();
+            _noise.Restart();
+            _light.Reset();
+            Status.MaskedPixels = 0;
+            Status.LedDuty = _light.Duty;
+            Status.State = EngineState.SensorDown;
+            return true;
+        }
+
+        /// <summary>
+        /// After an unexpected error escaped <see cref="Step"/> (a UART or PWM driver exception): the sensor is treated
+        /// as down, pooled entropy is dropped and the DRBG zeroised (its hash may have been half-fed); a fresh start-up
+        /// test and instantiation follow.
         /// </summary>
         public void RecoverFromUnexpectedError(string message)
         {
@@ -457,8 +450,7 @@ namespace Qrng.Firmware
 
             _sensorReady = false;
             Down(Fault.Unexpected, 0, message);
-            // the exception may have come from inside the DRBG (its hash half-fed): zeroise it, instantiate afresh
-            _drbg.Uninstantiate();
+            _drbg.Zeroise();
         }
 
         private void SensorFault(SensorException e)
@@ -475,8 +467,7 @@ namespace Qrng.Firmware
             s.FaultDetail = detail;
             s.SensorMessage = message;
             s.State = EngineState.SensorDown;
-            _startup.Reset();
-            ClearPool();
+            ClearEntropy();
         }
     }
 }

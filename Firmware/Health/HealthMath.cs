@@ -150,6 +150,80 @@ namespace Qrng.Firmware.Health
             return k + 1;
         }
 
+        /// <summary>√x by Newton's iteration from a power-of-two start (x ≥ 0); exact to the last bit or two.</summary>
+        public static double Sqrt(double x)
+        {
+            if (!(x >= 0.0))
+            {
+                throw new ArgumentOutOfRangeException("x", "square root of a negative number");
+            }
+
+            if (x == 0.0)
+            {
+                return 0.0;
+            }
+
+            double r = Exp2(Log2(x) / 2.0);
+            for (int i = 0; i < 4; i++)
+            {
+                r = 0.5 * (r + (x / r));
+            }
+
+            return r;
+        }
+
+        /// <summary>
+        /// z with P(N(0,1) > z) = 2^-<paramref name="log2Tail"/>, for tails 2^-3 .. 2^-200: bisection on the upper tail
+        /// Q(z) = erfc(z/√2)/2, erfc by its continued fraction (Abramowitz and Stegun 7.1.14), in base-2 logarithms.
+        /// </summary>
+        public static double NormalTailZ(int log2Tail)
+        {
+            if (log2Tail < 3 || log2Tail > 200)
+            {
+                throw new ArgumentOutOfRangeException("log2Tail", "tail must be 2^-3 .. 2^-200");
+            }
+
+            double lo = 1.0, hi = 40.0;
+            for (int i = 0; i < 60; i++)
+            {
+                double z = 0.5 * (lo + hi);
+                if (Log2UpperTail(z) > -log2Tail)
+                {
+                    lo = z;
+                }
+                else
+                {
+                    hi = z;
+                }
+            }
+
+            return 0.5 * (lo + hi);
+        }
+
+        // log2 Q(z) for z >= 1: Q(z) = exp(-x^2) / (2 sqrt(pi) t), x = z/sqrt(2), t = x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))
+        private static double Log2UpperTail(double z)
+        {
+            double x = z / Sqrt2, t = x;
+            for (int n = 80; n >= 1; n--)
+            {
+                t = x + ((n / 2.0) / t);
+            }
+
+            return (-x * x * InvLn2) - 1.0 - (0.5 * Log2(3.14159265358979323846)) - Log2(t);
+        }
+
+        /// <summary>
+        /// Bounds on χ²_ν / ν that a χ² variable with ν degrees of freedom leaves with probability 2^-(log2Tail) on
+        /// each side (Wilson–Hilferty: (χ²/ν)^(1/3) ≈ N(1 - 2/(9ν), 2/(9ν))); <paramref name="z"/> from NormalTailZ.
+        /// </summary>
+        public static void ChiSquareRatioBounds(long dof, double z, out double lower, out double upper)
+        {
+            double c = 2.0 / (9.0 * dof), s = Sqrt(c);
+            double a = 1.0 - c - (z * s), b = 1.0 - c + (z * s);
+            lower = a <= 0.0 ? 0.0 : a * a * a;
+            upper = b * b * b;
+        }
+
         private static void CheckArguments(int claimedMilliBitsPerSymbol, int alphaExponent)
         {
             if (claimedMilliBitsPerSymbol < 1 || claimedMilliBitsPerSymbol > MaxMilliBitsPerSymbol)

@@ -72,6 +72,36 @@ namespace Qrng.NanoClr
     /// <summary>The smallest managed heap a device program runs to its end in, found by bisection on nanoCLR.</summary>
     public static class HeapFit
     {
+        /// <summary>The device projects a firmware program needs.</summary>
+        public static readonly string[] FirmwareProjects = ["Emulator/Emulator.nfproj", "Firmware/Firmware.nfproj", "Drivers/Drivers.nfproj", "Hash_DRBG/Hash_DRBG.nfproj"];
+
+        /// <summary>
+        /// A program that builds the firmware's App for a configuration (the lines of <paramref name="config"/>) on a
+        /// ThinSensor (no per-pixel memory of its own) and runs it until it has streamed 5 frames.
+        /// </summary>
+        public static DeviceAssembly FirmwareProgram(Paths paths, DeviceBuild build, string name, string config) =>
+            DeviceProgram.Build(paths, build, name, DeviceProgram.WithMain("using Qrng.Emulator;\nusing Qrng.Firmware;", $$"""
+                            var config = new FirmwareConfig();
+                            config.Apply("{{config.Replace("\n", "\\n")}}");
+                            var sensor = new ThinSensor(7, config.PixelCount);
+                            var sink = new CountingSink();
+                            var app = new App(sensor, sensor, sink, new CountingDelay(), null, config);
+                            int streamed = 0;
+                            for (int i = 0; i < 3000 && streamed < 5; i++)
+                            {
+                                app.Tick();
+                                if (app.Engine.Status.State == EngineState.Streaming)
+                                {
+                                    streamed++;
+                                }
+                            }
+
+                            if (streamed < 5)
+                            {
+                                throw new InvalidOperationException("did not stream: " + app.Engine.Status.Summary());
+                            }
+                """), FirmwareProjects);
+
         public static int Smallest(NanoClrBinary clr, DeviceAssembly program, int low = 16 * 1024, int high = 4 * 1024 * 1024, int step = 1024, TimeSpan? timeout = null)
         {
             List<string> order = program.LoadOrder(DeviceBuild.MscorlibPe);

@@ -97,7 +97,7 @@ public static class StreamCommand
         Summary(board, sink.Written, n, seconds, seed);
         if (sink.Written < n)
         {
-            Console.Error.WriteLine($"qrng: error: the source stayed unhealthy: {sink.Written} of {n} bytes after {board.Status.Frames} frames{(file?.IsTemporary == true ? $" (partial output deleted; any earlier {outPath} is unchanged)" : "")}; last fault: {board.Status.LastFaultText()}");
+            Console.Error.WriteLine($"qrng: error: the source stayed unhealthy: {sink.Written} of {n} bytes after {board.Status.Frames} frames{(file?.IsTemporary == true ? $" (partial output deleted; any earlier {outPath} is unchanged)" : "")}; last fault: {board.Status.Reason()}");
             return Unhealthy;
         }
         if (file != null)
@@ -116,16 +116,17 @@ public static class StreamCommand
         void Row(string k, string v) => t.AddRow(Markup.Escape(k), Markup.Escape(v));
         Row("state", s.State.ToString());
         Row("frames captured / passed", $"{s.Frames:N0} / {s.FramesPassed:N0}");
-        Row("failed T- / T+ / repeated / out of LED window", $"{s.FramesFailedLow} / {s.FramesFailedHigh} / {s.FramesRepeated} / {s.FramesOutOfWindow}");
+        Row("failed T- / T+ / stale / out of LED window / noise", $"{s.FramesFailedLow} / {s.FramesFailedHigh} / {s.FramesReplayed} / {s.FramesOutOfWindow} / {s.NoiseFailures}");
         Row("sensor errors", s.SensorErrors.ToString());
-        Row("stuck pixels masked", s.StuckPixels.ToString());
+        Row("pixels masked (stuck / dead or hot)", $"{s.MaskedPixels} ({s.StuckPixels} / {s.BadPixels})");
+        Row("shot-noise blocks / last ratio", $"{s.NoiseBlocks} / {s.NoiseRatioPercent / 100.0:0.00}");
         Row("SP 800-90B RCT / APT failures", $"{s.RctFailures} / {s.AptFailures} (cutoffs {b.Engine.RctCutoff} / {b.Engine.AptCutoff})");
         Row("start-up tests passed", s.StartupTestsPassed.ToString());
         Row("DRBG instantiations / reseeds", $"{s.Instantiations} / {s.Reseeds:N0}");
         Row("credited min-entropy", $"{s.CreditedMilliBits / 1000:N0} bits ({b.Config.ClaimedMilliBitsPerSymbol / 2000.0:0.000} per bit)");
         Row("output", $"{written:N0} of {wanted:N0} bytes in {seconds:0.0} s ({written / Math.Max(seconds, 1e-9) / 1e6:0.0} MB/s)");
-        Row("LED duty", $"{s.LedDuty / 100.0:0.00} %{(s.LedAtLimit ? " AT LIMIT: dead or aging LED" : "")}; frame mean {s.LastMean}");
-        Row("last fault", s.LastFaultText());
+        Row("LED duty", $"{s.LedDuty / 100.0:0.00} %{(s.LedAtLimit ? " AT LIMIT" : "")}; frame mean {s.LastMean}");
+        Row(s.State == EngineState.Error ? "persistent failure" : "last fault", s.Reason());
         Row("seed", seed.ToString(CultureInfo.InvariantCulture));
         Err().Write(t);
     }

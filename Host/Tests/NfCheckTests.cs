@@ -164,13 +164,13 @@ namespace Qrng.Host.Tests
 
             // Math.Sqrt is System.Math, a separate package: mscorlib alone must refuse it
             string root = CopyDeviceTree();
-            string file = Path.Combine(root, "Firmware", "QrngEngine.cs");
+            string file = Path.Combine(root, "Firmware", "Pipeline", "FrameChecks.cs");
             string text = File.ReadAllText(file);
-            const string from = "int mean = used == 0 ? 0 : (int)(sum / used);";
+            const string from = "Mean = used == 0 ? 0 : (int)(sum / used);";
             Assert.Contains(from, text);
-            File.WriteAllText(file, text.Replace(from, "int mean = used == 0 ? 0 : (int)Math.Sqrt(sum / used);"));
+            File.WriteAllText(file, text.Replace(from, "Mean = used == 0 ? 0 : (int)Math.Sqrt(sum / used);"));
             var report = Checks.Run(root, null, compile: true, shared: RepoPaths.Shared);
-            Assert.Contains(report.Findings, f => f.Rule == "NF013" && f.File.EndsWith("QrngEngine.cs", StringComparison.Ordinal));
+            Assert.Contains(report.Findings, f => f.Rule == "NF013" && f.File.EndsWith("FrameChecks.cs", StringComparison.Ordinal));
         }
 
         [Fact]

@@ -158,7 +158,7 @@ namespace Qrng.Host.Tests
             Assert.False(File.Exists(a + ".partial"));
             Assert.Contains("partial output deleted", err);
             Assert.Contains("stayed unhealthy", err);
-            Assert.Contains("pixels below T-", err);
+            Assert.Contains("LED at full duty and the frame still too dark", err);
             Assert.Contains("AT LIMIT", err);
         }
 

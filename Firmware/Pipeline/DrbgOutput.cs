@@ -1,0 +1,158 @@
+using Qrng.Crypto;
+using Qrng.Drivers;
+
+namespace Qrng.Firmware.Pipeline
+{
+    /// <summary>
+    /// Seeding and output (frame step 6): the Hash_DRBG instantiated from committed pool symbols, reseeded, and its
+    /// output written to the UART. Entropy per instantiate/reseed is health.seed_margin_percent of what SP 800-90A
+    /// requires at security strength 256 (§10.1.1.2/.3: 256 bits of entropy input, §8.6.7: 128 bits of nonce), each
+    /// symbol credited with at most the claimed min-entropy; CreditedMilliBits counts only what is fed.
+    /// DRBG mode reseeds as soon as a reseed's worth is committed and writes output.bytes_per_frame per healthy frame.
+    /// Full-entropy mode (SP 800-90C RBG3(RS)) writes 32-byte blocks, each right after a reseed with at least
+    /// (256 + 64) bits times the margin of fresh credited entropy. Any DRBG error zeroises it.
+    /// </summary>
+    public sealed class DrbgOutput
+    {
+        public const int FullEntropyBlock = 32;            // s = 256 bits per request (SP 800-90C RBG3(RS))
+        private readonly HashDrbg _drbg = new HashDrbg();
+        private readonly byte[] _entropy, _nonce, _fullEntropy, _output, _block, _personalization;
+        private readonly int _claim;
+        private readonly OutputMode _mode;
+
+        public DrbgOutput(FirmwareConfig config, byte[] personalization)
+        {
+            _claim = config.ClaimedMilliBitsPerSymbol;
+            _mode = config.Mode;
+            _personalization = personalization;
+            _entropy = new byte[AtLeast(BytesFor(256 * config.SeedMarginPercent / 100, _claim), HashDrbg.MinEntropyLength)];
+            _nonce = new byte[AtLeast(BytesFor(128 * config.SeedMarginPercent / 100, _claim), HashDrbg.MinNonceLength)];
+            _fullEntropy = new byte[_mode == OutputMode.FullEntropy ? BytesFor((256 + 64) * config.SeedMarginPercent / 100, _claim) : 0];
+            _output = new byte[_mode == OutputMode.Drbg ? config.OutputBytesPerFrame : 0];
+            _block = new byte[FullEntropyBlock];
+        }
+
+        /// <summary>Committed pool bytes the DRBG takes at most at once (the pool is sized for it).</summary>
+        public int MaxTakeBytes
+        {
+            get
+            {
+                int seed = _entropy.Length + _nonce.Length;
+                return seed > _fullEntropy.Length ? seed : _fullEntropy.Length;
+            }
+        }
+
+        public int EntropyBytes
+        {
+            get { return _entropy.Length; }
+        }
+
+        public int NonceBytes
+        {
+            get { return _nonce.Length; }
+        }
+
+        public bool IsInstantiated
+        {
+            get { return _drbg.IsInstantiated; }
+        }
+
+        /// <summary>Bytes of packed 2-bit symbols that carry at least <paramref name="bits"/> credited bits.</summary>
+        public static int BytesFor(int bits, int claimMilliBitsPerSymbol)
+        {
+            int perByte = 4 * claimMilliBitsPerSymbol;      // millibits
+            return ((bits * 1000) + perByte - 1) / perByte;
+        }
+
+        private static int AtLeast(int value, int minimum)
+        {
+            return value < minimum ? minimum : value;
+        }
+
+        /// <summary>
+        /// Instantiates (first time) or reseeds (after a fault) once the pool has committed enough; true when done,
+        /// and the engine may stream.
+        /// </summary>
+        public bool Seed(EntropyPool pool, EngineStatus status)
+        {
+            if (!_drbg.IsInstantiated)
+            {
+                if (pool.Committed < 4 * (_entropy.Length + _nonce.Length))
+                {
+                    return false;
+                }
+
+                pool.Take(_entropy);
+                pool.Take(_nonce);
+                _drbg.Instantiate(_entropy, _nonce, _personalization);
+                status.Instantiations++;
+                status.CreditedMilliBits += 4L * (_entropy.Length + _nonce.Length) * _claim;
+            }
+            else
+            {
+                if (pool.Committed < 4 * _entropy.Length)
+                {
+                    return false;
+                }
+
+                pool.Take(_entropy);
+                _drbg.Reseed(_entropy, null);
+                status.Reseeds++;
+                status.CreditedMilliBits += 4L * _entropy.Length * _claim;
+            }
+
+            ClearSeedBuffers();
+            return true;
+        }
+
+        /// <summary>One healthy frame's output (the engine is streaming).</summary>
+        public void Serve(EntropyPool pool, IByteSink sink, EngineStatus status)
+        {
+            if (_mode == OutputMode.FullEntropy)
+            {
+                while (pool.Committed >= 4 * _fullEntropy.Length)
+                {
+                    pool.Take(_fullEntropy);
+                    _drbg.Reseed(_fullEntropy, null);                // SP 800-90C: fresh entropy before every block
+                    System.Array.Clear(_fullEntropy, 0, _fullEntropy.Length);
+                    status.Reseeds++;
+                    status.CreditedMilliBits += 4L * _fullEntropy.Length * _claim;
+                    _drbg.Generate(_block, 0, FullEntropyBlock, null);
+                    sink.Write(_block, 0, FullEntropyBlock);
+                    status.BytesOut += FullEntropyBlock;
+                }
+
+                return;
+            }
+
+            if (pool.Committed >= 4 * _entropy.Length)
+            {
+                pool.Take(_entropy);
+                _drbg.Reseed(_entropy, null);                        // SP 800-90A §9.2: fresh entropy as soon as it is pooled
+                ClearSeedBuffers();
+                status.Reseeds++;
+                status.CreditedMilliBits += 4L * _entropy.Length * _claim;
+            }
+
+            _drbg.Generate(_output, 0, _output.Length, null);
+            sink.Write(_output, 0, _output.Length);
+            status.BytesOut += _output.Length;
+        }
+
+        /// <summary>Uninstantiates (V and C cleared, SP 800-90A §9.4) and clears every buffer that held entropy or output.</summary>
+        public void Zeroise()
+        {
+            _drbg.Uninstantiate();
+            ClearSeedBuffers();
+            System.Array.Clear(_fullEntropy, 0, _fullEntropy.Length);
+            System.Array.Clear(_output, 0, _output.Length);
+            System.Array.Clear(_block, 0, _block.Length);
+        }
+
+        private void ClearSeedBuffers()
+        {
+            System.Array.Clear(_entropy, 0, _entropy.Length);
+            System.Array.Clear(_nonce, 0, _nonce.Length);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+namespace Qrng.Firmware.Pipeline
+{
+    /// <summary>
+    /// Credited symbols waiting for the DRBG (frame step 5), packed four to a byte, first symbol in the high bits. A
+    /// symbol enters as staged and becomes committed only when the adaptive proportion window that contains it has
+    /// completed without a failure (SP 800-90B §4.4.2 judges windows, not symbols): only committed symbols are taken.
+    /// Any fault drops the staged and the committed symbols alike.
+    /// </summary>
+    public sealed class EntropyPool
+    {
+        private readonly byte[] _pool;
+        private int _symbols, _committed;
+
+        /// <param name="committedBytes">the most committed bytes the DRBG ever takes at once</param>
+        /// <param name="stagedSymbols">room for one adaptive proportion window of staged symbols</param>
+        public EntropyPool(int committedBytes, int stagedSymbols)
+        {
+            _pool = new byte[committedBytes + ((stagedSymbols + 3) / 4) + 1];
+        }
+
+        /// <summary>Committed symbols: their APT window has completed.</summary>
+        public int Committed
+        {
+            get { return _committed; }
+        }
+
+        /// <summary>Staged symbols: waiting for their APT window to complete.</summary>
+        public int Staged
+        {
+            get { return _symbols - _committed; }
+        }
+
+        public int Capacity
+        {
+            get { return 4 * _pool.Length; }
+        }
+
+        /// <summary>Stages one symbol; false (not credited) when the pool is full.</summary>
+        public bool Add(int symbol)
+        {
+            if (_symbols >= 4 * _pool.Length)
+            {
+                return false;
+            }
+
+            int index = _symbols >> 2, shift = 6 - (2 * (_symbols & 3));
+            _pool[index] = (byte)(_pool[index] | (symbol << shift));
+            _symbols++;
+            return true;
+        }
+
+        /// <summary>The current APT window completed without a failure: what is staged is committed.</summary>
+        public void Commit()
+        {
+            _committed = _symbols;
+        }
+
+        /// <summary>Moves the first into.Length bytes (4 symbols each) of committed symbols into <paramref name="into"/>.</summary>
+        public void Take(byte[] into)
+        {
+            int bytes = into.Length, taken = 4 * bytes;
+            System.Array.Copy(_pool, 0, into, 0, bytes);
+            // the rest moves down by whole bytes: taken symbols are a multiple of 4, so the packing stays aligned
+            System.Array.Copy(_pool, bytes, _pool, 0, _pool.Length - bytes);
+            System.Array.Clear(_pool, _pool.Length - bytes, bytes);
+            _symbols -= taken;
+            _committed -= taken;
+        }
+
+        /// <summary>Drops (and zeroes) everything, staged and committed.</summary>
+        public void Clear()
+        {
+            System.Array.Clear(_pool, 0, _pool.Length);
+            _symbols = 0;
+            _committed = 0;
+        }
+    }
+}

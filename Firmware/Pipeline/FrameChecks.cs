@@ -1,0 +1,126 @@
+namespace Qrng.Firmware.Pipeline
+{
+    /// <summary>
+    /// The frame checks' one pass over the pixels (frame step 2), fused because a pass of its own per check would cost
+    /// the interpreter a pass per pixel each: T±/N± counts and the light mean over unmasked pixels, the stale-frame
+    /// fingerprint over all raw pixels (<see cref="ReplayDetector"/>), the shot-noise sums against the previous
+    /// healthy frame (<see cref="NoiseCheck"/>), and the out-of-range runs of <see cref="PixelWatch"/>. The engine
+    /// judges the results in the order that names a fault's real cause (light first, then staleness, then noise).
+    /// </summary>
+    public sealed class FrameChecks
+    {
+        private readonly int _pixels, _tMinus, _tPlus;
+        private readonly PixelWatch _watch;
+        private readonly ReplayDetector _replay;
+
+        public FrameChecks(FirmwareConfig config, PixelWatch watch)
+        {
+            _pixels = config.PixelCount;
+            _tMinus = config.TMinus;
+            _tPlus = config.TPlus;
+            _watch = watch;
+            _replay = new ReplayDetector(config.ReplayFrames);
+            NMinus = config.EffectiveNMinus;
+            NPlus = config.EffectiveNPlus;
+            MinMean = config.LedMinMean;
+            MaxMean = config.LedMaxMean;
+        }
+
+        public int NMinus { get; private set; }
+
+        public int NPlus { get; private set; }
+
+        public int MinMean { get; private set; }
+
+        public int MaxMean { get; private set; }
+
+        // results of the last Scan
+        public int Low;
+        public int High;
+        public int Mean;
+        /// <summary>Frames back that the same frame was seen (1 = the previous one), 0 when it is new.</summary>
+        public int ReplayDistance;
+        /// <summary>Pixels paired with the previous healthy frame (both inside [T−, T+]), and their sums.</summary>
+        public int PairPixels;
+        public long SumD;
+        public long SumD2;
+        public long SumZ;
+
+        public bool LightInWindow
+        {
+            get { return Mean >= MinMean && Mean <= MaxMean; }
+        }
+
+        public bool PassesTPlusMinus
+        {
+            get { return Low <= NMinus && High <= NPlus; }
+        }
+
+        /// <summary>One pass over the frame; <paramref name="previous"/> is used only when <paramref name="paired"/>.</summary>
+        public void Scan(ushort[] frame, ushort[] previous, bool paired)
+        {
+            // configuration and arrays in locals: the loop runs per pixel on an interpreter
+            int tMinus = _tMinus, tPlus = _tPlus, n = _pixels;
+            bool[] masked = _watch.Masked;
+            byte[] outOfRange = _watch.OutOfRange;
+            int low = 0, high = 0, used = 0, pairs = 0;
+            long sum = 0, sumD = 0, sumD2 = 0, sumZ = 0;
+            uint h1 = ReplayDetector.Seed1, h2 = ReplayDetector.Seed2;
+            for (int i = 0; i < n; i++)
+            {
+                int z = frame[i];
+                h1 = (h1 ^ (uint)z) * 16777619u;                              // FNV-1a
+                h2 = (h2 ^ ((uint)z * 0xCC9E2D51u)) * 0x1B873593u;               // a second, independent mix
+                h2 = (h2 << 13) | (h2 >> 19);
+                if (masked[i])
+                {
+                    continue;
+                }
+
+                used++;
+                sum += z;
+                if (z < tMinus || z > tPlus)
+                {
+                    if (z < tMinus)
+                    {
+                        low++;
+                    }
+                    else
+                    {
+                        high++;
+                    }
+
+                    if (outOfRange[i] < 255)
+                    {
+                        outOfRange[i]++;
+                    }
+
+                    continue;
+                }
+
+                outOfRange[i] = 0;
+                if (paired)
+                {
+                    int p = previous[i];
+                    if (p >= tMinus && p <= tPlus)
+                    {
+                        int d = z - p;
+                        sumD += d;
+                        sumD2 += d * d;
+                        sumZ += z + p;
+                        pairs++;
+                    }
+                }
+            }
+
+            Low = low;
+            High = high;
+            Mean = used == 0 ? 0 : (int)(sum / used);
+            PairPixels = pairs;
+            SumD = sumD;
+            SumD2 = sumD2;
+            SumZ = sumZ;
+            ReplayDistance = _replay.Check(h1, h2);
+        }
+    }
+}

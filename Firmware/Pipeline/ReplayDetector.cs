@@ -1,0 +1,53 @@
+namespace Qrng.Firmware.Pipeline
+{
+    /// <summary>
+    /// Stale frames (frame check): the 64-bit fingerprints of the last health.replay_frames frames. A frame whose
+    /// fingerprint equals one of them is the FIFO serving old data (frozen: 1 frame back; a replaying read pointer:
+    /// k frames back) and carries no fresh entropy. Fingerprints are two independent 32-bit hashes of every raw pixel,
+    /// computed in the frame scan; a false alarm needs a 64-bit collision (about N · 2^-64 per frame).
+    /// The ring survives restarts: a replay right after a fault is still a replay.
+    /// </summary>
+    public sealed class ReplayDetector
+    {
+        public const uint Seed1 = 2166136261u;      // FNV-1a offset basis
+        public const uint Seed2 = 0x9747B28Cu;
+        private readonly uint[] _h1, _h2;
+        private int _count, _next;
+
+        public ReplayDetector(int frames)
+        {
+            _h1 = new uint[frames];
+            _h2 = new uint[frames];
+        }
+
+        /// <summary>How many frames back the same fingerprint was seen (1 = the previous frame), 0 if never; remembers this one.</summary>
+        public int Check(uint h1, uint h2)
+        {
+            int distance = 0;
+            for (int k = 1; k <= _count; k++)
+            {
+                int j = _next - k;
+                if (j < 0)
+                {
+                    j += _h1.Length;
+                }
+
+                if (_h1[j] == h1 && _h2[j] == h2)
+                {
+                    distance = k;
+                    break;
+                }
+            }
+
+            _h1[_next] = h1;
+            _h2[_next] = h2;
+            _next = _next + 1 == _h1.Length ? 0 : _next + 1;
+            if (_count < _h1.Length)
+            {
+                _count++;
+            }
+
+            return distance;
+        }
+    }
+}
