@@ -109,7 +109,11 @@ public static class StreamCommand
             return;
         }
 
-        Err().Progress()
+        // Spectre's default of 10 redraws a second cost more CPU than the stream itself can spare on a 2-core
+        // machine (200M: 6.4 s user instead of 5.4 s, 20 instead of 30 MB/s); once a second it costs nothing measurable
+        var display = Err().Progress();
+        display.RefreshRate = TimeSpan.FromSeconds(1);
+        display
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
@@ -141,7 +145,8 @@ public static class StreamCommand
                     steps++;
                     if (sink.Written != lastWritten) { lastWritten = sink.Written; idle = 0; }
                     else idle++;
-                    if ((steps & 63) == 0) { Signals.Check(); progress(sink.Written); }
+                    Signals.Check();
+                    if ((steps & 63) == 0) progress(sink.Written);
                 }
                 progress(sink.Written);
             });
