@@ -37,6 +37,16 @@ namespace Qrng.Host.Tests
             }
         }
 
+        /// <summary>Waits for the tool to end; kills it (no stray process) and fails when it does not within the time.</summary>
+        private static void AssertEnds(Process p, int seconds, string after)
+        {
+            if (!p.WaitForExit(seconds * 1000))
+            {
+                p.Kill(true);
+                Assert.Fail($"still running {seconds} s after {after}");
+            }
+        }
+
         [Fact]
         public void Two_runs_to_one_file_leave_the_complete_output_of_one_of_them()
         {
@@ -126,13 +136,7 @@ namespace Qrng.Host.Tests
             var err = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
             await p.StandardOutput.BaseStream.ReadExactlyAsync(new byte[100], TestContext.Current.CancellationToken);
             p.StandardOutput.Close();
-            bool ended = p.WaitForExit(20_000);
-            if (!ended)
-            {
-                p.Kill(true);
-            }
-
-            Assert.True(ended, "still generating 20 s after its reader went away");
+            AssertEnds(p, 20, "its reader went away");
             Assert.Equal(141, p.ExitCode);
             Assert.Equal("", await err);
         }
@@ -149,7 +153,7 @@ namespace Qrng.Host.Tests
             _ = p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
             WaitFor(() => Others("out.bin").Length > 0, p, "temporary file");
             Assert.Equal(0, Kill(p.Id, signal));
-            Assert.True(p.WaitForExit(10_000), "still running 10 s after " + name);
+            AssertEnds(p, 10, name);
             Assert.Equal(status, p.ExitCode);
             Assert.Equal("earlier", File.ReadAllText(output));
             Assert.Equal(["out.bin"], Entries());
@@ -157,6 +161,26 @@ namespace Qrng.Host.Tests
             string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.True(lines.Length == 1, text);
             Assert.StartsWith("qrng: " + name, lines[0]);
+        }
+
+        [Fact]
+        public async Task A_signal_ends_a_stream_blocked_on_a_reader_that_never_comes()
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                Assert.Skip("pseudo-terminals need Linux");
+            }
+
+            // --pty with nobody reading: the terminal's buffer fills and the write blocks; the signal's thread ends it
+            using var p = QrngCliTests.Start(_dir, "stream", "--pty", "-n", "1M", "-q");
+            var err = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            _ = p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            Thread.Sleep(3000);
+            Assert.False(p.HasExited, "the tool did not wait for a reader");
+            Assert.Equal(0, Kill(p.Id, SIGTERM));
+            AssertEnds(p, 10, "SIGTERM");
+            Assert.Equal(143, p.ExitCode);
+            Assert.EndsWith("qrng: SIGTERM: stopped\n", await err);
         }
 
         [Fact]
@@ -206,7 +230,7 @@ namespace Qrng.Host.Tests
 
             WaitFor(() => Screen().Contains("\e[?25l") && Others().Length > 0, p, "progress bar");
             Assert.Equal(0, Kill(p.Id, SIGINT));
-            Assert.True(p.WaitForExit(10_000), "still running 10 s after SIGINT");
+            AssertEnds(p, 10, "SIGINT");
             reader.Join(5_000);
             string all = Screen();
             Assert.Equal(130, p.ExitCode);
@@ -242,7 +266,7 @@ namespace Qrng.Host.Tests
             Volatile.Write(ref stop, true);
             Assert.True(feeder.Join(10_000));
             board.Dispose();                                   // the board goes away
-            Assert.True(p.WaitForExit(15_000), "still running 15 s after the board went away");
+            AssertEnds(p, 15, "the board went away");
             string text = await err;
             string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(2, p.ExitCode);
