@@ -88,7 +88,7 @@ public static class Output
     /// <summary>Writes all of <paramref name="bytes"/>, completes the file and says so on stderr.</summary>
     public static void Write(OutputFile file, byte[] bytes, string what)
     {
-        file.Stream.Write(bytes);
+        file.Write(bytes);
         file.Commit();
         if (!file.IsStdout) Console.Error.WriteLine($"wrote {what}: {file.Path}");
     }
