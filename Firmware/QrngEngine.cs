@@ -85,6 +85,12 @@ namespace Qrng.Firmware
             get { return _drbg.EntropyBytes; }
         }
 
+        /// <summary>Committed symbols an instantiation takes (entropy input and nonce, margin included).</summary>
+        public int InstantiationSymbols
+        {
+            get { return 4 * (_drbg.EntropyBytes + _drbg.NonceBytes); }
+        }
+
         /// <summary>Symbols in the pool, staged and committed (diagnostics).</summary>
         public int PooledSymbols
         {

@@ -17,8 +17,9 @@ public sealed record FrameTestConfig(int TMinus, int TPlus, int NMinus, int NPlu
         if (TMinus < 0 || TMinus > adcMax + 1) throw new ModelException($"T- must be in [0, {adcMax + 1}], got {TMinus}");
         if (TPlus < -1 || TPlus > adcMax) throw new ModelException($"T+ must be in [-1, {adcMax}], got {TPlus}");
         if (TMinus > TPlus) throw new ModelException($"T- ({TMinus}) must not exceed T+ ({TPlus})");
-        if (NMinus < 0 || NMinus > pixels) throw new ModelException($"N- must be in [0, {pixels}], got {NMinus}");
-        if (NPlus < 0 || NPlus > pixels) throw new ModelException($"N+ must be in [0, {pixels}], got {NPlus}");
+        // as the firmware's FirmwareConfig.Validate(): N± below the pixel count (N± = pixels would pass every frame)
+        if (NMinus < 0 || NMinus >= pixels) throw new ModelException($"N- must be in [0, {pixels - 1}] (below the pixel count), got {NMinus}");
+        if (NPlus < 0 || NPlus >= pixels) throw new ModelException($"N+ must be in [0, {pixels - 1}] (below the pixel count), got {NPlus}");
     }
 
     /// <summary>The firmware's configuration lines (key = value, see docs/entropy-model.md).</summary>

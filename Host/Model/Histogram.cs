@@ -19,7 +19,7 @@ public sealed class Histogram
 
     public static Histogram Load(string path, int adcMax)
     {
-        if (!File.Exists(path)) throw new ModelException($"histogram file not found: {path}");
+        InputFile.Check(path, "histogram file");
         var counts = new long[adcMax + 1];
         int lineNo = 0, rows = 0;
         foreach (string raw in File.ReadLines(path))
@@ -46,13 +46,16 @@ public sealed class Histogram
         return h;
     }
 
-    public void Save(string path, string comment)
+    public void Save(string path, string comment) => File.WriteAllText(path, Format(comment));
+
+    /// <summary>The file's text: the comment lines, the header, one line per occupied code.</summary>
+    public string Format(string comment)
     {
         var sb = new StringBuilder();
         foreach (string l in comment.Split('\n', StringSplitOptions.RemoveEmptyEntries)) sb.Append("# ").Append(l).Append('\n');
         sb.Append("adc,count\n");
         for (int z = 0; z < Counts.Length; z++)
             if (Counts[z] != 0) sb.Append(z.ToString(CultureInfo.InvariantCulture)).Append(',').Append(Counts[z].ToString(CultureInfo.InvariantCulture)).Append('\n');
-        File.WriteAllText(path, sb.ToString());
+        return sb.ToString();
     }
 }

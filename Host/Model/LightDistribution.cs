@@ -64,7 +64,7 @@ public sealed class LightDistribution
     /// <summary>Reads one efficiency per line (or the last comma-separated field); '#' starts a comment.</summary>
     public static LightDistribution Load(string path)
     {
-        if (!File.Exists(path)) throw new ModelException($"efficiency file not found: {path}");
+        InputFile.Check(path, "efficiency file");
         var eta = new List<double>();
         int lineNo = 0;
         foreach (string raw in File.ReadLines(path))

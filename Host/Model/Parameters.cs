@@ -3,6 +3,19 @@ namespace Qrng.Model;
 /// <summary>Thrown for parameters or input files the model cannot use; the message is for the user.</summary>
 public sealed class ModelException(string message) : Exception(message);
 
+/// <summary>Input files named by the user: the reason one cannot be read, in the user's terms.</summary>
+public static class InputFile
+{
+    /// <summary>Throws unless <paramref name="path"/> names a file that exists and is not a folder.</summary>
+    /// <param name="what">what the file is, for the message: "histogram file", "--config"</param>
+    public static void Check(string path, string what)
+    {
+        if (string.IsNullOrEmpty(path)) throw new ModelException($"{what}: empty file name");
+        if (Directory.Exists(path)) throw new ModelException($"{what} {path} is a directory, not a file");
+        if (!File.Exists(path)) throw new ModelException($"{what} not found: {path}");
+    }
+}
+
 /// <summary>
 /// Classical noise E = K·Nd + R (paper Eq. 4): dark electrons Nd ~ Poisson(MuDark), read noise R ~ N(MuR, SigmaR²),
 /// both in ADC units (MuR, SigmaR) or electrons (MuDark). The adversary is assumed to know E.

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
+using Qrng.Firmware;
 using Qrng.Model;
 
 namespace Qrng.Cli;
@@ -48,22 +50,23 @@ public static class ModelCommands
         var c = Opts(new Command("hmin", "quantum min-entropy of bits 2-3 at one light level (paper Eq. 5-6)"), mu, KOpt, NoiseOpt, CsvOpt);
         c.SetAction(p => Output.Run(() =>
         {
+            using var csv = Output.Open(p.GetValue(CsvOpt), "--csv");
             var m = new EntropyModel(Sensor(p), Noise(p));
             var h = m.Hmin(p.GetValue(mu));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            Output.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"mu_e = {h.MuE}, K = {m.Sensor.K}, noise: {m.Noise}\n" +
                 $"H_min(Z23|E) = {h.HminPerBit:0.000000} bit per bit  ({2 * h.HminPerBit:0.000000} per pixel; p_guess = {h.PGuess:0.0000000})\n" +
                 $"without side information (E secret): {h.HNoSideInfoPerBit:0.000000} bit per bit\n" +
                 $"numerical error bound: H_min is low by at most {h.ErrorBound / (2 * h.PGuess * Math.Log(2)):0.0e+0}"));
-            if (p.GetValue(CsvOpt) is string csv)
-            {
-                Output.Csv(csv, "mu_e,hmin_per_bit,h_no_side_info_per_bit,p_guess", [$"{Output.F(h.MuE)},{Output.F(h.HminPerBit)},{Output.F(h.HNoSideInfoPerBit)},{Output.F(h.PGuess)}"]);
-                Output.Wrote("CSV", csv);
-            }
-            return Output.Ok;
+            if (csv != null) Output.Csv(csv, EntropyHeader, [EntropyRow(h)]);
+            return QrngCli.Ok;
         }));
         return c;
     }
+
+    private const string EntropyHeader = "mu_e,hmin_per_bit,h_no_side_info_per_bit,p_guess";
+
+    private static string EntropyRow(EntropyPoint h) => $"{Output.F(h.MuE)},{Output.F(h.HminPerBit)},{Output.F(h.HNoSideInfoPerBit)},{Output.F(h.PGuess)}";
 
     private static Option<double> From(double d) => new("--from") { Description = "first mu_e", DefaultValueFactory = _ => d };
     private static Option<double> To(double d) => new("--to") { Description = "last mu_e", DefaultValueFactory = _ => d };
@@ -82,21 +85,18 @@ public static class ModelCommands
         var c = Opts(new Command("curve", "H_min(Z23|E) against mu_e (paper Fig. 7)"), from, to, points, KOpt, NoiseOpt, CsvOpt, PlotOpt);
         c.SetAction(p => Output.Run(() =>
         {
+            using var csv = Output.Open(p.GetValue(CsvOpt), "--csv");
+            using var png = Output.Open(p.GetValue(PlotOpt), "--plot");
             var m = new EntropyModel(Sensor(p), Noise(p));
             var pts = m.Curve(Grid(p.GetValue(from), p.GetValue(to), p.GetValue(points)));
-            var csv = p.GetValue(CsvOpt);
-            var rows = pts.Select(h => $"{Output.F(h.MuE)},{Output.F(h.HminPerBit)},{Output.F(h.HNoSideInfoPerBit)},{Output.F(h.PGuess)}");
-            if (csv != null) { Output.Csv(csv, "mu_e,hmin_per_bit,h_no_side_info_per_bit,p_guess", rows); Output.Wrote("CSV", csv); }
-            if (csv != "-")
-            {
-                var best = pts.MaxBy(h => h.HminPerBit);
-                var above = LongestRun(pts, h => h.HminPerBit > 0.98);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pts.Length} points, mu_e {pts[0].MuE}..{pts[^1].MuE}; max H_min = {best.HminPerBit:0.0000} per bit at mu_e = {best.MuE:0.#}"));
-                Console.WriteLine(above.Length == 0 ? "H_min > 0.98 per bit nowhere on this grid"
-                    : string.Create(CultureInfo.InvariantCulture, $"H_min > 0.98 per bit at every grid point from mu_e = {above[0].MuE:0.#} to {above[^1].MuE:0.#} (longest such run)"));
-            }
-            if (p.GetValue(PlotOpt) is string png) { Plots.EntropyCurve(png, pts, m.Noise); Output.Wrote("plot", png); }
-            return Output.Ok;
+            if (csv != null) Output.Csv(csv, EntropyHeader, pts.Select(EntropyRow));
+            var best = pts.MaxBy(h => h.HminPerBit);
+            var above = LongestRun(pts, h => h.HminPerBit > 0.98);
+            Output.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pts.Length} points, mu_e {pts[0].MuE}..{pts[^1].MuE}; max H_min = {best.HminPerBit:0.0000} per bit at mu_e = {best.MuE:0.#}"));
+            Output.Prose.WriteLine(above.Length == 0 ? "H_min > 0.98 per bit nowhere on this grid"
+                : string.Create(CultureInfo.InvariantCulture, $"H_min > 0.98 per bit at every grid point from mu_e = {above[0].MuE:0.#} to {above[^1].MuE:0.#} (longest such run)"));
+            if (png != null) Plots.EntropyCurve(png, pts, m.Noise);
+            return QrngCli.Ok;
         }));
         return c;
     }
@@ -123,28 +123,23 @@ public static class ModelCommands
         var c = Opts(new Command("zdist", "distribution of the ADC output Z and of bits 2-3 (paper Fig. 2)"), mu, KOpt, NoiseOpt, CsvOpt, PlotOpt, bits);
         c.SetAction(p => Output.Run(() =>
         {
+            using var csv = Output.Open(p.GetValue(CsvOpt), "--csv");
+            using var png = Output.Open(p.GetValue(PlotOpt), "--plot");
+            using var png2 = Output.Open(p.GetValue(bits), "--plot-bits");
             var m = new EntropyModel(Sensor(p), Noise(p));
             double muE = p.GetValue(mu);
             var pz = m.ZDistribution(muE);
             var sym = EntropyModel.SymbolDistribution(pz);
             var h = m.Hmin(muE);
-            var csv = p.GetValue(CsvOpt);
-            if (csv != null)
-            {
-                Output.Csv(csv, "z,probability", Enumerable.Range(0, pz.Length).Where(z => pz[z] > 0).Select(z => $"{z},{Output.F(pz[z])}"));
-                Output.Wrote("CSV", csv);
-            }
-            if (csv != "-")
-            {
-                double mean = pz.Select((q, z) => q * z).Sum();
-                double sd = Math.Sqrt(pz.Select((q, z) => q * (z - mean) * (z - mean)).Sum());
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mu_e = {muE}: mean Z = {mean:0.00}, sd = {sd:0.00}, P(Z=0) = {pz[0]:0.0e+0}, P(Z={pz.Length - 1}) = {pz[^1]:0.0e+0}"));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bits 2-3: P(00) = {sym[0]:0.00000}, P(01) = {sym[1]:0.00000}, P(10) = {sym[2]:0.00000}, P(11) = {sym[3]:0.00000}"));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"H_min(Z23|E) = {h.HminPerBit:0.0000} per bit"));
-            }
-            if (p.GetValue(PlotOpt) is string png) { Plots.ZHistogram(png, pz, muE, m.Sensor, m.Noise); Output.Wrote("plot", png); }
-            if (p.GetValue(bits) is string png2) { Plots.SymbolBars(png2, sym, h); Output.Wrote("plot", png2); }
-            return Output.Ok;
+            if (csv != null) Output.Csv(csv, "z,probability", Enumerable.Range(0, pz.Length).Where(z => pz[z] > 0).Select(z => $"{z},{Output.F(pz[z])}"));
+            double mean = pz.Select((q, z) => q * z).Sum();
+            double sd = Math.Sqrt(pz.Select((q, z) => q * (z - mean) * (z - mean)).Sum());
+            Output.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mu_e = {muE}: mean Z = {mean:0.00}, sd = {sd:0.00}, P(Z=0) = {pz[0]:0.0e+0}, P(Z={pz.Length - 1}) = {pz[^1]:0.0e+0}"));
+            Output.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bits 2-3: P(00) = {sym[0]:0.00000}, P(01) = {sym[1]:0.00000}, P(10) = {sym[2]:0.00000}, P(11) = {sym[3]:0.00000}"));
+            Output.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture, $"H_min(Z23|E) = {h.HminPerBit:0.0000} per bit"));
+            if (png != null) Plots.ZHistogram(png, pz, muE, m.Sensor, m.Noise);
+            if (png2 != null) Plots.SymbolBars(png2, sym, h);
+            return QrngCli.Ok;
         }));
         return c;
     }
@@ -170,6 +165,8 @@ public static class ModelCommands
             from, to, points, PixelsOpt, EffOpt, tm, tp, nm, np, KOpt, NoiseOpt, CsvOpt, PlotOpt);
         c.SetAction(p => Output.Run(() =>
         {
+            using var csv = Output.Open(p.GetValue(CsvOpt), "--csv");
+            using var png = Output.Open(p.GetValue(PlotOpt), "--plot");
             var light = Light(p);
             var cfg = new FrameTestConfig(p.GetValue(tm), p.GetValue(tp), p.GetValue(nm), p.GetValue(np));
             var m = new EntropyModel(Sensor(p), Noise(p));
@@ -178,21 +175,13 @@ public static class ModelCommands
             var states = new ArrayModel(m, light).At(mu);
             var pf = states.Select(s => 1 - s.Pass(cfg)).ToArray();
             var hb = states.Select(s => s.MeanHminPerBit).ToArray();
-            var csv = p.GetValue(CsvOpt);
-            if (csv != null)
-            {
-                Output.Csv(csv, "mu_e,p_fail,mean_hmin_per_bit", mu.Select((x, i) => $"{Output.F(x)},{Output.F(pf[i])},{Output.F(hb[i])}"));
-                Output.Wrote("CSV", csv);
-            }
-            if (csv != "-")
-            {
-                Console.WriteLine($"{light.Description}; {cfg}");
-                var ok = LongestRun(Enumerable.Range(0, mu.Length).ToArray(), i => pf[i] <= 1e-6);
-                Console.WriteLine(ok.Length == 0 ? "P(fail) > 1e-6 everywhere on this grid"
-                    : string.Create(CultureInfo.InvariantCulture, $"P(fail) <= 1e-6 at every grid point from mu_e = {mu[ok[0]]:0.#} to {mu[ok[^1]]:0.#}; lowest mean H_min there: {ok.Min(i => hb[i]):0.0000} per bit"));
-            }
-            if (p.GetValue(PlotOpt) is string png) { Plots.FailureCurve(png, mu, pf, hb, cfg, light.Description); Output.Wrote("plot", png); }
-            return Output.Ok;
+            if (csv != null) Output.Csv(csv, "mu_e,p_fail,mean_hmin_per_bit", mu.Select((x, i) => $"{Output.F(x)},{Output.F(pf[i])},{Output.F(hb[i])}"));
+            Output.Prose.WriteLine($"{light.Description}; {cfg}");
+            var ok = LongestRun(Enumerable.Range(0, mu.Length).ToArray(), i => pf[i] <= 1e-6);
+            Output.Prose.WriteLine(ok.Length == 0 ? "P(fail) > 1e-6 everywhere on this grid"
+                : string.Create(CultureInfo.InvariantCulture, $"P(fail) <= 1e-6 at every grid point from mu_e = {mu[ok[0]]:0.#} to {mu[ok[^1]]:0.#}; lowest mean H_min there: {ok.Min(i => hb[i]):0.0000} per bit"));
+            if (png != null) Plots.FailureCurve(png, mu, pf, hb, cfg, light.Description);
+            return QrngCli.Ok;
         }));
         return c;
     }
@@ -210,9 +199,12 @@ public static class ModelCommands
             PixelsOpt, EffOpt, eps, hl, delta, n, nMax, step, check, KOpt, NoiseOpt, PlotOpt);
         c.SetAction(p => Output.Run(() =>
         {
+            using var png = Output.Open(p.GetValue(PlotOpt), "--plot");
             var light = Light(p);
+            var (width, height) = SensorSize(light.Pixels);
             var m = new EntropyModel(Sensor(p), Noise(p));
             int nFixed = p.GetResult(n) is null ? Math.Max(1, (int)Math.Round(light.Pixels / 64.0)) : p.GetValue(n);
+            if (nFixed >= light.Pixels) throw new ModelException($"--n {nFixed}: N± must be below the pixel count ({light.Pixels}), as the firmware requires");
             var goal = new DesignGoal(p.GetValue(eps), p.GetValue(hl), p.GetValue(delta), nFixed, p.GetValue(nMax), p.GetValue(step));
             goal.Validate();
             var designer = new ThresholdDesigner(new ArrayModel(m, light), goal);
@@ -226,15 +218,15 @@ public static class ModelCommands
                 r = designer.Evaluate(new FrameTestConfig(v[0], v[1], v[2], v[3]));
             }
             else r = designer.Design();
-            Console.Write(Report(r, goal, light, m));
-            if (p.GetValue(PlotOpt) is string png)
+            string firmware = FirmwareLines(r.Config, width, height);
+            Output.Prose.Write(Report(r, goal, light, m) + firmware);
+            if (png != null)
             {
                 var scan = designer.Scan();
                 Plots.FailureCurve(png, scan.Select(s => s.Mu).ToArray(), scan.Select(s => 1 - s.Pass(r.Config)).ToArray(),
                     scan.Select(s => s.MeanHminPerBit).ToArray(), r.Config, light.Description);
-                Output.Wrote("plot", png);
             }
-            return r.EpsilonAchieved <= goal.Epsilon ? Output.Ok : 1;
+            return r.EpsilonAchieved <= goal.Epsilon ? QrngCli.Ok : QrngCli.Missed;
         }));
         return c;
     }
@@ -248,8 +240,27 @@ public static class ModelCommands
         $"# achieved: P(pass at an unsafe light level) <= {r.EpsilonAchieved:0.0e+0}{(r.EpsilonAchieved <= g.Epsilon ? "" : "  ** EXCEEDS epsilon **")}\n" +
         (double.IsNaN(r.WindowLow)
             ? "# operating window: none (the test fails more often than delta everywhere)\n"
-            : $"# operating window (P(fail) <= {g.Delta:0.0e+0}): mu in [{r.WindowLow:0.0}, {r.WindowHigh:0.0}], min mean H_min there {r.MinHminInWindow:0.0000} per bit\n") +
-        r.Config.ToFirmwareConfig());
+            : $"# operating window (P(fail) <= {g.Delta:0.0e+0}): mu in [{r.WindowLow:0.0}, {r.WindowHigh:0.0}], min mean H_min there {r.MinHminInWindow:0.0000} per bit\n"));
+
+    /// <summary>
+    /// The sensor window the firmware would use for <paramref name="pixels"/> pixels: width x height, both multiples
+    /// of 4 in 4..1020 (FirmwareConfig.Validate), the squarest such product, width >= height.
+    /// </summary>
+    internal static (int Width, int Height) SensorSize(int pixels)
+    {
+        for (int h = (int)Math.Sqrt(pixels) / 4 * 4; h >= 4; h -= 4)
+            if (pixels % h == 0 && pixels / h % 4 == 0 && pixels / h <= 1020) return (pixels / h, h);
+        throw new ModelException($"{pixels} pixels: the firmware's frame is sensor.width x sensor.height, both multiples of 4 in 4..1020 (at most 12800 pixels), and {pixels} is no such product");
+    }
+
+    /// <summary>The configuration lines, after the firmware's own parser and FirmwareConfig.Validate() have accepted them.</summary>
+    internal static string FirmwareLines(FrameTestConfig c, int width, int height)
+    {
+        string text = c.ToFirmwareConfig() + $"sensor.width = {width}\nsensor.height = {height}\n";
+        try { new FirmwareConfig().Apply(text); }
+        catch (ConfigException e) { throw new ModelException($"the firmware would refuse this configuration ({e.Message}):\n{text}"); }
+        return text;
+    }
 
     // --- dark noise (paper Sec. III B) ---------------------------------------------------------------------------
 
@@ -264,37 +275,42 @@ public static class ModelCommands
         Opts(c, offset, bin, sigma, KOpt, CsvOpt, PlotOpt);
         c.SetAction(p => Output.Run(() =>
         {
+            using var csv = Output.Open(p.GetValue(CsvOpt), "--csv");
+            using var png = Output.Open(p.GetValue(PlotOpt), "--plot");
             var s = Sensor(p);
+            double off = AdcOffset(p.GetValue(offset));
             var h = Histogram.Load(p.GetValue(file), s.AdcMax);
             int width = p.GetValue(bin);
             double? fixedSigma = p.GetValue(sigma) ?? (width > 1 ? 0.21 : null);
             var r = NoiseFit.Fit(h, s, width, fixedSigma);
-            double off = p.GetValue(offset);
-            if (fixedSigma.HasValue) Console.WriteLine($"sigma_r held at {fixedSigma.Value}{(p.GetValue(sigma).HasValue ? "" : " (paper Table I; set --sigma-r)")}; {width}-code buckets");
+            if (fixedSigma.HasValue) Output.Prose.WriteLine($"sigma_r held at {fixedSigma.Value}{(p.GetValue(sigma).HasValue ? "" : " (paper Table I; set --sigma-r)")}; {width}-code buckets");
             var f = r.Fit; var e = r.StdErr;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            Output.Prose.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{h.Total:N0} samples, K = {s.K}\n" +
                 $"mu_r    = {f.MuR - off,9:0.0000} ± {e.MuR:0.0000}  (ADC units{(off != 0 ? $", offset {off} removed" : "")})\n" +
                 $"sigma_r = {f.SigmaR,9:0.0000} ± {e.SigmaR:0.0000}  (ADC units{(fixedSigma.HasValue ? ", fixed" : "")})\n" +
                 $"mu_dark = {f.MuDark,9:0.0000} ± {e.MuDark:0.0000}  (electrons)\n" +
                 $"fit quality: chi2 = {r.ChiSquare:0.0} on {r.Dof} dof, p = {r.PValue:0.000}{(r.PValue < 0.001 ? "  ** the model does not describe this histogram **" : "")}\n" +
                 $"use: --noise {f.MuR - off:0.####},{f.SigmaR:0.####},{f.MuDark:0.####}"));
-            if (double.IsNaN(e.MuR)) Console.WriteLine("warning: the likelihood is not curved at the optimum; the standard errors are undefined");
-            if (p.GetValue(CsvOpt) is string csv)
+            if (double.IsNaN(e.MuR)) Output.Prose.WriteLine("warning: the likelihood is not curved at the optimum; the standard errors are undefined");
+            if (csv != null)
             {
                 Output.Csv(csv, "adc,count,expected", Enumerable.Range(0, h.Counts.Length).Where(z => h.Counts[z] > 0 || r.Expected[z] >= 0.5)
                     .Select(z => $"{z},{h.Counts[z]},{Output.F(r.Expected[z])}"));
-                Output.Wrote("CSV", csv);
             }
-            if (p.GetValue(PlotOpt) is string png) { Plots.NoiseFitPlot(png, h, r, off, width); Output.Wrote("plot", png); }
-            return Output.Ok;
+            if (png != null) Plots.NoiseFitPlot(png, h, r, off, width);
+            return QrngCli.Ok;
         }));
         return c;
     }
 
+    /// <summary>An ADC offset in codes: finite, within ±1023.</summary>
+    private static double AdcOffset(double off) =>
+        double.IsFinite(off) && Math.Abs(off) <= 1023 ? off : throw new ModelException($"--adc-offset must be a finite number of ADC codes in [-1023, 1023], got {off}");
+
     private static Command SimulateDark()
     {
-        var outOpt = new Option<string>("--out") { Description = "histogram file to write", Required = true };
+        var outOpt = new Option<string>("--out") { Description = "histogram file to write ('-' = stdout)", Required = true };
         var samples = new Option<long>("--samples") { Description = "number of pixel readings (e.g. 64 pixels x 2000 frames)", DefaultValueFactory = _ => 128_000 };
         var seed = new Option<int>("--seed") { Description = "random seed (same seed, same histogram)", DefaultValueFactory = _ => 1 };
         var offset = new Option<double>("--adc-offset") { Description = "ADC offset added to mu_r so the distribution clears 0 (the paper used 8)", DefaultValueFactory = _ => 8 };
@@ -302,25 +318,20 @@ public static class ModelCommands
         var c = Opts(new Command("simulate-dark", "write a dark-frame histogram (LED off) drawn from the physical model"), outOpt, samples, seed, offset, quantize, KOpt, NoiseOpt);
         c.SetAction(p => Output.Run(() =>
         {
+            using var file = OutputFile.Open(p.GetValue(outOpt), "--out");
             var s = Sensor(p);
             var noise = Noise(p);
-            double off = p.GetValue(offset);
+            double off = AdcOffset(p.GetValue(offset));
             var shifted = noise with { MuR = noise.MuR + off };
             shifted.Validate();
             var h = new PixelSampler(s, shifted, p.GetValue(seed)).Histogram(0, p.GetValue(samples), p.GetValue(quantize));
-            string path = p.GetValue(outOpt);
-            try
-            {
-                h.Save(path, string.Create(CultureInfo.InvariantCulture,
-                    $"qrng dark-frame histogram (LED off): ADC code, count\nsimulated: K={s.K}, {noise}, adc offset {off}, samples {h.Total}, seed {p.GetValue(seed)}"));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-            {
-                throw new ModelException($"cannot write {path}: {e.Message}");
-            }
+            file.Write(Encoding.UTF8.GetBytes(h.Format(string.Create(CultureInfo.InvariantCulture,
+                $"qrng dark-frame histogram (LED off): ADC code, count\nsimulated: K={s.K}, {noise}, adc offset {off}, samples {h.Total}, seed {p.GetValue(seed)}"))));
+            file.Commit();
             int q = p.GetValue(quantize);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {h.Total:N0} samples to {path} (fit with: qrng model fit-noise {path} --adc-offset {off}{(q > 1 ? $" --bin {q}" : "")})"));
-            return Output.Ok;
+            if (!file.IsStdout)
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {h.Total:N0} samples to {file.Path} (fit with: qrng model fit-noise {file.Path} --adc-offset {off}{(q > 1 ? $" --bin {q}" : "")})"));
+            return QrngCli.Ok;
         }));
         return c;
     }

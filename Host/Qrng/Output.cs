@@ -4,40 +4,92 @@ using Qrng.Model;
 
 namespace Qrng.Cli;
 
-/// <summary>CSV files, user-facing errors and the exit codes shared by every command.</summary>
+/// <summary>User-facing errors, where prose goes, and CSV output: shared by every command.</summary>
 public static class Output
 {
-    public const int Ok = 0, BadInput = 2;
-
-    /// <summary>Runs a command body; a <see cref="ModelException"/> or I/O failure becomes one line on stderr and exit code 2.</summary>
+    /// <summary>
+    /// Runs a command body: a <see cref="ModelException"/> or an I/O failure becomes one line on stderr and exit
+    /// code 2, a closed pipe ends quietly with 141, a signal with its line and 128 + its number.
+    /// </summary>
     public static int Run(Func<int> body)
     {
-        try { return body(); }
-        catch (ModelException e) { Console.Error.WriteLine($"qrng: error: {e.Message}"); return BadInput; }
+        try
+        {
+            return body();
+        }
+        catch (PipeClosedException)
+        {
+            return QrngCli.BrokenPipe;
+        }
+        catch (SignalledException e)
+        {
+            Signals.Report(e.Signal, e.Detail);
+            return 128 + e.Signal;
+        }
+        catch (ModelException e)
+        {
+            return Error(e.Message);
+        }
+        catch (IOException e) when (OutputFile.IsBrokenPipe(e))
+        {
+            return QrngCli.BrokenPipe;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"qrng: error: {e.Message}");
-            return BadInput;
+            return Error(e.Message);
         }
     }
+
+    /// <summary>Prints "qrng: error: MESSAGE" (control characters escaped) on stderr; returns exit code 2.</summary>
+    public static int Error(string message)
+    {
+        Console.Error.WriteLine("qrng: error: " + Escape(message));
+        return QrngCli.BadInput;
+    }
+
+    /// <summary>
+    /// Control characters (C0, DEL, C1) as \xHH: bad input echoed in a message (a file's line, an argument) cannot
+    /// move the cursor, retitle or clear the user's terminal, or break the message into several lines.
+    /// </summary>
+    public static string Escape(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            if (c < ' ' || (c >= '\u007f' && c < '\u00a0'))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Where a command's prose goes: stdout, or stderr when stdout carries the command's data ('-').</summary>
+    public static TextWriter Prose => OutputFile.StdoutTaken ? Console.Error : Console.Out;
 
     public static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>Writes CSV rows to a file, or to stdout for "-".</summary>
-    public static void Csv(string path, string header, IEnumerable<string> rows)
+    /// <summary>Opens an optional output named by <paramref name="option"/> (null when not given).</summary>
+    public static OutputFile Open(string path, string option) => path == null ? null : OutputFile.Open(path, option);
+
+    /// <summary>Writes CSV rows to an opened output and completes it.</summary>
+    public static void Csv(OutputFile file, string header, IEnumerable<string> rows)
     {
         var sb = new StringBuilder(header).Append('\n');
         foreach (string r in rows) sb.Append(r).Append('\n');
-        if (path == "-") { Console.Out.Write(sb.ToString()); return; }
-        try { File.WriteAllText(path, sb.ToString()); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new ModelException($"cannot write {path}: {e.Message}");
-        }
+        Write(file, Encoding.UTF8.GetBytes(sb.ToString()), "CSV");
     }
 
-    public static void Wrote(string what, string path)
+    /// <summary>Writes all of <paramref name="bytes"/>, completes the file and says so on stderr.</summary>
+    public static void Write(OutputFile file, byte[] bytes, string what)
     {
-        if (path != "-") Console.Error.WriteLine($"wrote {what}: {path}");
+        file.Write(bytes);
+        file.Commit();
+        if (!file.IsStdout) Console.Error.WriteLine($"wrote {what}: {file.Path}");
     }
 }

@@ -8,17 +8,11 @@ public static class Plots
 {
     private const int Width = 1000, Height = 600;
 
-    private static void Save(Plot plt, string path)
-    {
-        try { plt.SavePng(path, Width, Height); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            throw new ModelException($"cannot write plot {path}: {e.Message}");
-        }
-    }
+    /// <summary>Renders the PNG and writes it to an output opened when the command started.</summary>
+    private static void Save(Plot plt, OutputFile file) => Output.Write(file, plt.GetImageBytes(Width, Height, ImageFormat.Png), "plot");
 
     /// <summary>Paper Fig. 2(a): the law of Z, with the pile-up peaks.</summary>
-    public static void ZHistogram(string path, double[] pz, double muE, SensorParams s, NoiseParams n)
+    public static void ZHistogram(OutputFile file, double[] pz, double muE, SensorParams s, NoiseParams n)
     {
         var (lo, hi) = Support(pz, 1e-5);
         var xs = Enumerable.Range(lo, hi - lo + 1).Select(z => (double)z).ToArray();
@@ -31,11 +25,11 @@ public static class Plots
         plt.XLabel("ADC output Z (code)");
         plt.YLabel("probability P(Z)");
         plt.Axes.SetLimitsY(0, ys.Max() * 1.08);
-        Save(plt, path);
+        Save(plt, file);
     }
 
     /// <summary>Paper Fig. 2(b): the law of bits 2–3.</summary>
-    public static void SymbolBars(string path, double[] sym, EntropyPoint h)
+    public static void SymbolBars(OutputFile file, double[] sym, EntropyPoint h)
     {
         var plt = new Plot();
         var bars = plt.Add.Bars(new double[] { 0, 1, 2, 3 }, sym);
@@ -50,11 +44,11 @@ public static class Plots
         plt.YLabel("probability");
         plt.Axes.SetLimitsY(0, 0.3);
         plt.ShowLegend(Alignment.LowerRight);
-        Save(plt, path);
+        Save(plt, file);
     }
 
     /// <summary>Paper Fig. 5: a dark histogram and the Eq. 4 fit.</summary>
-    public static void NoiseFitPlot(string path, Histogram h, NoiseFitResult r, double adcOffset, int bin = 1)
+    public static void NoiseFitPlot(OutputFile file, Histogram h, NoiseFitResult r, double adcOffset, int bin = 1)
     {
         var (lo, hi) = Support(h.Counts.Select(c => (double)c).ToArray(), 0);
         lo = Math.Max(0, lo - 2 * bin); hi = Math.Min(h.AdcMax, hi + 2 * bin);
@@ -77,11 +71,11 @@ public static class Plots
         plt.XLabel(adcOffset == 0 ? $"ADC output with the LED off, Z_E ({unit})" : $"ADC output with the LED off, Z_E ({unit}, ADC offset {adcOffset:+0.##;-0.##})");
         plt.YLabel("fraction of samples");
         plt.ShowLegend(Alignment.UpperRight);
-        Save(plt, path);
+        Save(plt, file);
     }
 
     /// <summary>Paper Fig. 7: H_min(Z23|E) per bit against μe.</summary>
-    public static void EntropyCurve(string path, EntropyPoint[] pts, NoiseParams n, double? operatingLo = 500, double? operatingHi = 750)
+    public static void EntropyCurve(OutputFile file, EntropyPoint[] pts, NoiseParams n, double? operatingLo = 500, double? operatingHi = 750)
     {
         var plt = new Plot();
         if (operatingLo is double a && operatingHi is double b)
@@ -105,11 +99,11 @@ public static class Plots
         plt.YLabel("min-entropy per bit (bit)");
         plt.Axes.SetLimitsY(0.9, 1.005);                 // the flat top is what matters; the edges fall off the chart
         plt.ShowLegend(Alignment.LowerCenter);
-        Save(plt, path);
+        Save(plt, file);
     }
 
     /// <summary>Paper Fig. 8: failure probability (log scale, left) and mean min-entropy per bit (right) against μ.</summary>
-    public static void FailureCurve(string path, double[] mu, double[] pFail, double[] hbar, FrameTestConfig c, string light)
+    public static void FailureCurve(OutputFile file, double[] mu, double[] pFail, double[] hbar, FrameTestConfig c, string light)
     {
         var plt = new Plot();
         double floor = -16;
@@ -135,7 +129,7 @@ public static class Plots
         plt.Axes.Left.Label.Text = "probability of failure per frame (log, floor 1e-16)";
         plt.Axes.Right.Label.Text = "mean min-entropy per bit (bit)";
         plt.ShowLegend(Alignment.MiddleCenter);
-        Save(plt, path);
+        Save(plt, file);
     }
 
     private static (int lo, int hi) Support(double[] p, double rel)

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using Qrng.Cli;
 
@@ -6,7 +5,4 @@ using Qrng.Cli;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-var root = new RootCommand("qrng: host tool for the ESP32 quantum random number generator");
-root.Subcommands.Add(StreamCommand.Build());
-root.Subcommands.Add(ModelCommands.Build());
-return root.Parse(args).Invoke();
+return QrngCli.Run(args);

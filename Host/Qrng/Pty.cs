@@ -7,7 +7,7 @@ namespace Qrng.Cli;
 /// <summary>A Linux pseudo-terminal in raw mode: the virtual board writes the master, users open the slave like /dev/ttyUSB0.</summary>
 public sealed class Pty : IDisposable
 {
-    private const int O_RDWR = 2, O_NOCTTY = 0x100;
+    private const int O_RDWR = 2, O_NOCTTY = 0x100, O_CLOEXEC = 0x80000;
 
     [DllImport("libc", SetLastError = true)] private static extern int posix_openpt(int flags);
     [DllImport("libc", SetLastError = true)] private static extern int grantpt(int fd);
@@ -24,7 +24,7 @@ public sealed class Pty : IDisposable
     public Pty()
     {
         if (!OperatingSystem.IsLinux()) throw new ModelException("--pty needs Linux (posix_openpt)");
-        int fd = posix_openpt(O_RDWR | O_NOCTTY);
+        int fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);   // not inherited: a child holding it would keep the terminal open
         if (fd < 0) throw new ModelException($"cannot create a pseudo-terminal (errno {Marshal.GetLastWin32Error()})");
         var name = new byte[256];
         if (grantpt(fd) != 0 || unlockpt(fd) != 0 || ptsname_r(fd, name, name.Length) != 0)

@@ -10,16 +10,42 @@ namespace Qrng.Host.Tests
 
         public void Dispose() => Directory.Delete(_dir, true);
 
-        internal static (int code, string stdout, string stderr) Qrng(params string[] args)
+        internal static (int code, string stdout, string stderr) Qrng(params string[] args) => QrngIn(null, args);
+
+        /// <summary>Runs the tool in <paramref name="dir"/> (null: the test's directory) and waits for it.</summary>
+        internal static (int code, string stdout, string stderr) QrngIn(string dir, params string[] args)
         {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qrng.dll"));
-            foreach (string a in args) psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
+            using var p = Start(dir, args);
             var err = p.StandardError.ReadToEndAsync();
             string output = p.StandardOutput.ReadToEnd();
             p.WaitForExit();
             return (p.ExitCode, output, err.Result);
+        }
+
+        /// <summary>Starts the built tool (`dotnet qrng.dll ARGS`) with stdout and stderr redirected.</summary>
+        internal static Process Start(string dir, params string[] args)
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            if (dir != null) psi.WorkingDirectory = dir;
+            psi.ArgumentList.Add(QrngDll);
+            foreach (string a in args) psi.ArgumentList.Add(a);
+            return Process.Start(psi)!;
+        }
+
+        internal static string QrngDll => Path.Combine(AppContext.BaseDirectory, "qrng.dll");
+
+        /// <summary>Waits for a started tool (at most <paramref name="seconds"/>, then kills it) and collects its output.</summary>
+        internal static (int code, string stdout, string stderr) Finish(Process p, int seconds = 120)
+        {
+            var err = p.StandardError.ReadToEndAsync();
+            var output = p.StandardOutput.ReadToEndAsync();
+            if (!p.WaitForExit(seconds * 1000))
+            {
+                p.Kill(true);
+                Assert.Fail($"still running after {seconds} s");
+            }
+            p.WaitForExit();
+            return (p.ExitCode, output.Result, err.Result);
         }
 
         private static void AssertPng(string path)
@@ -96,21 +122,82 @@ namespace Qrng.Host.Tests
             { ["model", "thresholds", "--h-low", "0.995"], "unreachable" },
             { ["model", "thresholds", "--efficiencies", "/nonexistent/eff.txt"], "efficiency file not found" },
             { ["model", "fit-noise", "/nonexistent/dark.csv"], "histogram file not found" },
-            { ["model", "curve", "--plot", "/nonexistent/dir/x.png"], "cannot write plot" },
+            { ["model", "curve", "--plot", "/nonexistent/dir/x.png"], "no such directory: /nonexistent/dir" },
         };
 
         [Theory]
         [MemberData(nameof(BadInputs))]
         public void Bad_input_is_one_line_on_stderr_and_exit_code_2(string[] args, string message) => AssertRefused(args, message);
 
-        /// <summary>Exit code 2, one "qrng: error:" line naming the problem, no stack trace.</summary>
-        internal static void AssertRefused(string[] args, string message)
+        /// <summary>
+        /// Exit code 2, nothing on stdout, one "qrng: error:" line on stderr naming the problem (control characters
+        /// escaped; <paramref name="message"/> null: any), no stack trace.
+        /// </summary>
+        internal static void AssertRefused(string[] args, string message, string dir = null)
         {
-            var (code, _, err) = Qrng(args);
-            Assert.Equal(2, code);
-            Assert.StartsWith("qrng: error: ", err);
-            Assert.Contains(message, err);
-            Assert.DoesNotContain("   at ", err);
+            var (code, stdout, stderr) = QrngIn(dir, args);
+            Assert.DoesNotContain("Unhandled exception", stderr);
+            Assert.DoesNotContain("   at ", stderr);
+            Assert.True(code == 2, $"exit code {code}: {stderr}");
+            Assert.Equal("", stdout);
+            string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(lines.Length == 1, stderr);
+            Assert.StartsWith("qrng: error: ", lines[0]);
+            Assert.DoesNotContain(lines[0], c => c < ' ' || c == '\u007f' || (c >= '\u0080' && c < '\u00a0'));
+            if (message != null)
+            {
+                Assert.Contains(message, lines[0]);
+            }
+        }
+
+        [Fact]
+        public void Simulate_dark_out_dash_writes_the_histogram_to_stdout()
+        {
+            var (code, stdout, err) = QrngCliTests.QrngIn(_dir, "model", "simulate-dark", "--out", "-", "--samples", "1000");
+            Assert.True(code == 0, err);
+            Assert.False(File.Exists(Path.Combine(_dir, "-")));
+            var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => char.IsAsciiDigit(l[0])).ToArray();
+            Assert.Equal(1000, rows.Sum(r => int.Parse(r.Split(',')[1])));
+        }
+
+        [Theory]
+        [InlineData(new[] { "model", "hmin", "--mu-e", "625", "--csv", "-" }, "mu_e,hmin_per_bit,h_no_side_info_per_bit,p_guess", "H_min(Z23|E)")]
+        [InlineData(new[] { "model", "curve", "--points", "5", "--csv", "-" }, "mu_e,hmin_per_bit,h_no_side_info_per_bit,p_guess", "max H_min")]
+        [InlineData(new[] { "model", "zdist", "--mu-e", "625", "--csv", "-" }, "z,probability", "bits 2-3")]
+        [InlineData(new[] { "model", "failure", "--points", "5", "--csv", "-" }, "mu_e,p_fail,mean_hmin_per_bit", "P(fail)")]
+        [InlineData(new[] { "model", "fit-noise", "DARK", "--csv", "-" }, "adc,count,expected", "mu_r")]
+        public void Csv_on_stdout_is_only_csv_and_the_summary_goes_to_stderr(string[] args, string header, string prose)
+        {
+            string dark = Path.Combine(_dir, "dark.csv");
+            Assert.Equal(0, QrngCliTests.Qrng("model", "simulate-dark", "--out", dark, "--samples", "20000").code);
+            var (code, stdout, err) = QrngCliTests.Qrng(args.Select(a => a == "DARK" ? dark : a).ToArray());
+            Assert.True(code == 0, err);
+            string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(header, lines[0]);
+            int fields = header.Split(',').Length;
+            Assert.All(lines.Skip(1), l => Assert.True(l.Split(',').Length == fields && l.Split(',').All(f => double.TryParse(f, System.Globalization.CultureInfo.InvariantCulture, out _)), l));
+            Assert.Contains(prose, err);
+        }
+
+        [Fact]
+        public void A_plot_on_stdout_is_a_png()
+        {
+            using var p = QrngCliTests.Start(_dir, "model", "zdist", "--mu-e", "625", "--plot", "-");
+            var png = new MemoryStream();
+            p.StandardOutput.BaseStream.CopyTo(png);
+            p.WaitForExit();
+            Assert.Equal(0, p.ExitCode);
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png.ToArray()[..4]);
+        }
+
+        [Fact]
+        public void Thresholds_prints_only_what_the_firmware_accepts_with_its_sensor_size()
+        {
+            var (code, output, err) = QrngCliTests.Qrng("model", "thresholds", "--pixels", "128", "--h-low", "0.97");
+            Assert.True(code == 0, err);
+            var cfg = new Qrng.Firmware.FirmwareConfig();
+            cfg.Apply(output);                                      // the firmware's own parser and Validate()
+            Assert.Equal(128, cfg.PixelCount);
         }
 
         [Fact]
@@ -186,12 +273,95 @@ namespace Qrng.Host.Tests
             Assert.Equal("fifo", st.StandardOutput.ReadToEnd().Trim());
         }
 
+        [Fact]
+        public void A_healthy_source_with_a_long_start_up_and_a_tiny_entropy_claim_is_not_called_unhealthy()
+        {
+            // accepted by FirmwareConfig.Validate(): 16384 frames of start-up test and 6000 of seeding on 64 pixels
+            string conf = Path.Combine(_dir, "slow.conf"), a = Path.Combine(_dir, "a.bin");
+            File.WriteAllText(conf, "health.startup_symbols = 1048576\nhealth.apt_window = 65536\nhealth.alpha_exponent = 40\nhealth.claimed_millibits_per_symbol = 1\n");
+            var (code, _, err) = QrngCliTests.Qrng("stream", "-n", "64K", "-o", a, "--config", conf, "--seed", "1", "-q");
+            Assert.True(code == 0, err);
+            Assert.Equal(65536, new FileInfo(a).Length);
+        }
+
+        [Fact]
+        public void Giving_up_on_a_dead_led_takes_as_many_frames_for_1G_as_for_64K_and_names_the_fault()
+        {
+            static string Verdict(string bytes)
+            {
+                var (code, _, err) = QrngCliTests.Qrng("stream", "-n", bytes, "-o", "-", "--fault", "led-dead", "--seed", "1", "-q");
+                Assert.Equal(3, code);
+                return err.Split('\n').Single(l => l.StartsWith("qrng: error: ", StringComparison.Ordinal));
+            }
+
+            string small = Verdict("64K"), large = Verdict("1G");
+            var frames = new System.Text.RegularExpressions.Regex("after ([0-9,]+) frames");
+            Assert.Equal(frames.Match(small).Groups[1].Value, frames.Match(large).Groups[1].Value);
+            Assert.Contains("persistent failure: LED at full duty and the frame still too dark", large);
+            Assert.DoesNotContain("none", large);
+        }
+
+        [Theory]
+        [InlineData("frozen", "the sensor's FIFO is frozen")]
+        [InlineData("replay", "the one 2 frames before (the sensor's FIFO replays old frames)")]
+        [InlineData("replay:5", "the one 5 frames before")]
+        [InlineData("averaging", "too little: pixels averaged or smoothed")]
+        [InlineData("gain", "too much: digital gain")]
+        public void A_stale_or_unphysical_sensor_gives_exit_3_no_file_and_the_cause(string knob, string cause)
+        {
+            string file = Path.Combine(_dir, "x.bin");
+            var (code, _, err) = QrngCliTests.Qrng("stream", "-n", "64K", "-o", file, "--fault", knob, "--seed", "3", "-q");
+            Assert.Equal(3, code);
+            Assert.False(File.Exists(file));
+            Assert.Empty(Directory.GetFiles(_dir, "x.bin*"));
+            Assert.Contains(cause, err);
+        }
+
+        [Theory]
+        [InlineData("dead-pixel")]
+        [InlineData("dead-pixel:2")]
+        [InlineData("hot-pixel:3")]
+        public void Bad_pixels_are_masked_and_every_byte_is_delivered(string knob)
+        {
+            string file = Path.Combine(_dir, "x.bin");
+            var (code, _, err) = QrngCliTests.Qrng("stream", "-n", "256K", "-o", file, "--fault", knob, "--seed", "3", "-q");
+            Assert.True(code == 0, err);
+            Assert.Equal(256 * 1024, new FileInfo(file).Length);
+        }
+
+        [Fact]
+        public void A_saturated_led_is_called_too_bright_not_dead()
+        {
+            var (code, _, err) = QrngCliTests.Qrng("stream", "-n", "64K", "-o", "-", "--fault", "led-saturated", "--seed", "1");
+            Assert.Equal(3, code);
+            string verdict = err.Split('\n').Single(l => l.StartsWith("qrng: error: ", StringComparison.Ordinal));
+            Assert.DoesNotContain("dead", verdict);
+            Assert.Contains("LED off and the frame still too bright", verdict);
+        }
+
+        [Fact]
+        public void A_run_without_a_seed_prints_the_seed_that_repeats_it()
+        {
+            string a = Path.Combine(_dir, "a.bin"), b = Path.Combine(_dir, "b.bin");
+            var (code, _, err) = QrngCliTests.Qrng("stream", "-n", "64K", "-o", a, "-q");
+            Assert.True(code == 0, err);
+            var m = System.Text.RegularExpressions.Regex.Match(err, "--seed (-?[0-9]+)");
+            Assert.True(m.Success, err);
+            Assert.Equal(0, QrngCliTests.Qrng("stream", "-n", "64K", "-o", b, "--seed", m.Groups[1].Value, "-q").code);
+            Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+        }
+
         [Theory]
         [InlineData(new[] { "stream", "-n", "ten", "-o", "x.bin" }, "--bytes: expected")]
         [InlineData(new[] { "stream", "-n", "10" }, "--out FILE")]
         [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--fault", "smoke" }, "unknown knob 'smoke'")]
-        [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--config", "/nonexistent.conf" }, "configuration file not found")]
+        [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--config", "/nonexistent.conf" }, "--config file not found")]
         [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--port", "/dev/nonexistent-tty" }, "cannot open /dev/nonexistent-tty")]
+        [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--port", "/dev/nonexistent-tty", "--fault", "led-dead" }, "--fault")]
+        [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--port", "/dev/nonexistent-tty", "--seed", "1" }, "--seed")]
+        [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--port", "/dev/nonexistent-tty", "--config", "/etc/hostname" }, "--config")]
+        [InlineData(new[] { "stream", "-n", "10", "--port", "/dev/nonexistent-tty", "--pty" }, "--pty")]
+        [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--pty" }, "--pty")]
         public void Bad_stream_input_is_one_line_and_exit_code_2(string[] args, string message) => QrngCliTests.AssertRefused(args, message);
 
         [Fact]

@@ -1,0 +1,212 @@
+using System.CommandLine;
+using System.Text;
+using Qrng.Cli;
+using Xunit;
+
+namespace Qrng.Host.Tests
+{
+    /// <summary>
+    /// Every subcommand with hostile input: exit code 2, one "qrng: error:" line on stderr naming the problem (control
+    /// bytes escaped), nothing on stdout, never a stack trace. Placeholders in the rows: {out} a new file, {dir} a
+    /// folder, {missing} a path that does not exist, {empty} an empty file, {garbage} binary bytes with terminal
+    /// escapes, {nan} an efficiency file with NaN, {dark} a valid dark histogram, {evil-conf} a configuration with a
+    /// terminal escape in a value.
+    /// </summary>
+    public class QrngHostileInputTests : IDisposable
+    {
+        private readonly string _dir = Directory.CreateTempSubdirectory("qrng-hostile").FullName;
+
+        public QrngHostileInputTests()
+        {
+            Directory.CreateDirectory(Path.Combine(_dir, "folder"));
+            File.WriteAllBytes(Path.Combine(_dir, "empty"), []);
+            File.WriteAllBytes(Path.Combine(_dir, "garbage"), [0x1b, (byte)'[', (byte)'2', (byte)'J', 0x07, 0xff, 0x00, 0x9b, (byte)',', (byte)'\n', 0x1b, (byte)']', (byte)'0', (byte)';', (byte)'x', 0x07]);
+            File.WriteAllText(Path.Combine(_dir, "nan"), "1\nNaN\n");
+            File.WriteAllText(Path.Combine(_dir, "evil.conf"), "health.t_plus = \u001b]0;pwned\u0007\n");
+            var dark = new StringBuilder("adc,count\n");
+            for (int z = 0; z <= 20; z++)
+            {
+                dark.Append(z).Append(',').Append((int)(1000 * Math.Exp(-(z - 8) * (z - 8) / 8.0))).Append('\n');
+            }
+
+            File.WriteAllText(Path.Combine(_dir, "dark.csv"), dark.ToString());
+        }
+
+        public void Dispose() => Directory.Delete(_dir, true);
+
+        private string[] Expand(string[] args) => args.Select(a => a
+            .Replace("{out}", Path.Combine(_dir, "out.bin"))
+            .Replace("{dir}", Path.Combine(_dir, "folder"))
+            .Replace("{missing}", Path.Combine(_dir, "missing"))
+            .Replace("{empty}", Path.Combine(_dir, "empty"))
+            .Replace("{garbage}", Path.Combine(_dir, "garbage"))
+            .Replace("{nan}", Path.Combine(_dir, "nan"))
+            .Replace("{dark}", Path.Combine(_dir, "dark.csv"))
+            .Replace("{evil-conf}", Path.Combine(_dir, "evil.conf"))).ToArray();
+
+        private const string Esc = "\u001b";
+
+        /// <summary>Arguments, and a part of the message when the row is about the wording (null: any one-line error).</summary>
+        public static TheoryData<string[], string> Rows => new()
+        {
+            // the root and `model` without a command, unknown commands and options
+            { [], "command" },
+            { ["bogus"], "bogus" },
+            { ["--bogus"], "--bogus" },
+            { ["model"], "command" },
+            { ["model", "bogus"], "bogus" },
+            { ["stream", "--bogus"], "--bogus" },
+
+            // stream
+            { ["stream"], "--bytes" },
+            { ["stream", "-n"], "argument missing" },
+            { ["stream", "-n", "0", "-o", "{out}"], "--bytes" },
+            { ["stream", "-n", "-1", "-o", "{out}"], null },
+            { ["stream", "-n", "1T", "-o", "{out}"], "--bytes" },
+            { ["stream", "-n", "99999999999999999999", "-o", "{out}"], "--bytes" },
+            { ["stream", "-n", Esc + "[2J", "-o", "{out}"], "\\x1b[2J" },
+            { ["stream", "-n", "", "-o", "{out}"], "--bytes" },
+            { ["stream", "-n", "1K", "-o", ""], "--out" },
+            { ["stream", "-n", "1K", "-o", "{dir}"], "is a directory" },
+            { ["stream", "-n", "1K", "-o", "{missing}/x.bin"], "no such directory" },
+            { ["stream", "-n", "1K", "-o", "/dev/full"], "cannot write /dev/full" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--config", ""], "--config" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--config", "{dir}"], "is a directory" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--config", "{missing}"], "not found" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--config", "{garbage}"], "line 1" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--config", "{evil-conf}"], "\\x1b]0;pwned\\x07" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--seed", "x"], "--seed" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--seed", "99999999999"], "--seed" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--fault", ""], "--fault" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--fault", Esc + "[31mred"], "\\x1b[31mred" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--pty"], "--pty" },
+            { ["stream", "-n", "1K", "--port", ""], "--port" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--port", "{dir}"], "is a directory" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--port", "{missing}"], "no such device" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--port", "ttyUSB-missing"], "no such device" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--port", "/dev/null"], "not a serial port" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--port", "{garbage}"], "not a serial port" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--port", "/dev/null", "--baud", "0"], "--baud" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--port", "/dev/null", "--baud", "12345"], "--baud" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--baud", "921600"], "--baud" },
+
+            // model hmin
+            { ["model", "hmin"], "--mu-e" },
+            { ["model", "hmin", "--mu-e", "NaN"], "mu_e" },
+            { ["model", "hmin", "--mu-e", "Infinity"], "mu_e" },
+            { ["model", "hmin", "--mu-e", "1e309"], "mu_e" },
+            { ["model", "hmin", "--mu-e", "-0.5"], "mu_e" },
+            { ["model", "hmin", "--mu-e", "abc"], "--mu-e" },
+            { ["model", "hmin", "--mu-e", "625", "--k", "NaN"], "K must be" },
+            { ["model", "hmin", "--mu-e", "625", "--k", "1e9"], "K must be" },
+            { ["model", "hmin", "--mu-e", "625", "--noise", ""], "--noise" },
+            { ["model", "hmin", "--mu-e", "625", "--noise", "NaN,0,0"], "mu_r" },
+            { ["model", "hmin", "--mu-e", "625", "--noise", "1,2,3,4"], "--noise" },
+            { ["model", "hmin", "--mu-e", "625", "--noise", "pixel9"], "pixel" },
+            { ["model", "hmin", "--mu-e", "625", "--csv", ""], "--csv" },
+            { ["model", "hmin", "--mu-e", "625", "--csv", "{dir}"], "is a directory" },
+            { ["model", "hmin", "--mu-e", "625", "--csv", "{missing}/x.csv"], "no such directory" },
+
+            // model curve
+            { ["model", "curve", "--from", "NaN"], "--from" },
+            { ["model", "curve", "--to", "-1"], "--from" },
+            { ["model", "curve", "--points", "1"], "--points" },
+            { ["model", "curve", "--points", "99999999999"], "--points" },
+            { ["model", "curve", "--points", "1000000"], "--points" },
+            { ["model", "curve", "--plot", ""], "--plot" },
+            { ["model", "curve", "--plot", "{dir}"], "is a directory" },
+            { ["model", "curve", "--csv", "-", "--plot", "-"], "stdout" },
+
+            // model zdist
+            { ["model", "zdist", "--mu-e", "2e6"], "mu_e" },
+            { ["model", "zdist", "--mu-e", "625", "--plot-bits", "{dir}"], "is a directory" },
+            { ["model", "zdist", "--mu-e", "625", "--plot", "{missing}/a.png"], "no such directory" },
+
+            // model failure
+            { ["model", "failure", "--t-minus", "-5"], "T-" },
+            { ["model", "failure", "--t-plus", "5000"], "T+" },
+            { ["model", "failure", "--n-minus", "-1"], "N-" },
+            { ["model", "failure", "--n-plus", "64"], "N+" },
+            { ["model", "failure", "--pixels", "0"], "pixel" },
+            { ["model", "failure", "--pixels", "2000000"], "pixel" },
+            { ["model", "failure", "--efficiencies", ""], "efficiency file" },
+            { ["model", "failure", "--efficiencies", "{dir}"], "is a directory" },
+            { ["model", "failure", "--efficiencies", "{empty}"], "no efficiencies" },
+            { ["model", "failure", "--efficiencies", "{garbage}"], "\\x1b]0;x\\x07" },
+            { ["model", "failure", "--efficiencies", "{nan}"], "finite" },
+
+            // model thresholds: nothing the firmware's FirmwareConfig.Validate() refuses is printed
+            { ["model", "thresholds", "--epsilon", "0"], "epsilon" },
+            { ["model", "thresholds", "--h-low", "1.5"], "H_l" },
+            { ["model", "thresholds", "--delta", "NaN"], "delta" },
+            { ["model", "thresholds", "--n", "-1"], "N must be" },
+            { ["model", "thresholds", "--n-max", "1000"], "max N" },
+            { ["model", "thresholds", "--mu-step", "0"], "mu step" },
+            { ["model", "thresholds", "--check", ""], "--check" },
+            { ["model", "thresholds", "--check", "a,b,c,d"], "--check" },
+            { ["model", "thresholds", "--check", "64,940,1,64"], "N+" },
+            { ["model", "thresholds", "--check", "64,940,-1,1"], "N-" },
+            { ["model", "thresholds", "--check", "64,940,1,1", "--pixels", "60"], "sensor.width" },
+            { ["model", "thresholds", "--pixels", "60"], "sensor.width" },
+            { ["model", "thresholds", "--pixels", "16", "--n", "16"], "pixel count" },
+
+            // model fit-noise
+            { ["model", "fit-noise"], "FILE" },
+            { ["model", "fit-noise", ""], "histogram" },
+            { ["model", "fit-noise", "{dir}"], "is a directory" },
+            { ["model", "fit-noise", "{missing}"], "not found" },
+            { ["model", "fit-noise", "{empty}"], "empty" },
+            { ["model", "fit-noise", "{garbage}"], "\\x1b[2J" },
+            { ["model", "fit-noise", "{dark}", "--bin", "3"], "power of two" },
+            { ["model", "fit-noise", "{dark}", "--sigma-r", "0"], "sigma_r" },
+            { ["model", "fit-noise", "{dark}", "--adc-offset", "NaN"], "--adc-offset" },
+            { ["model", "fit-noise", "{dark}", "--csv", "{dir}"], "is a directory" },
+
+            // model simulate-dark
+            { ["model", "simulate-dark"], "--out" },
+            { ["model", "simulate-dark", "--out", ""], "--out" },
+            { ["model", "simulate-dark", "--out", "{dir}"], "is a directory" },
+            { ["model", "simulate-dark", "--out", "{missing}/d.csv"], "no such directory" },
+            { ["model", "simulate-dark", "--out", "{out}", "--samples", "0"], "samples" },
+            { ["model", "simulate-dark", "--out", "{out}", "--samples", "99999999999"], "samples" },
+            { ["model", "simulate-dark", "--out", "{out}", "--quantize", "3"], "power of two" },
+            { ["model", "simulate-dark", "--out", "{out}", "--adc-offset", "NaN"], "--adc-offset" },
+            { ["model", "simulate-dark", "--out", "{out}", "--adc-offset", "1e300"], "--adc-offset" },
+        };
+
+        [Theory]
+        [MemberData(nameof(Rows))]
+        public void Hostile_input_is_one_escaped_line_on_stderr_nothing_on_stdout_and_exit_code_2(string[] args, string message)
+        {
+            QrngCliTests.AssertRefused(Expand(args), message, _dir);
+            Assert.False(File.Exists(Path.Combine(_dir, "out.bin")), "a file was written");
+        }
+
+        [Fact]
+        public void The_sweep_covers_every_subcommand()
+        {
+            var covered = Rows.Select(r => string.Join(' ', ((string[])r.Data.Item1).TakeWhile(a => !a.StartsWith('-')))).ToHashSet();
+            var missing = Leaves(QrngCli.Root(), "").Where(path => !covered.Contains(path)).ToArray();
+            Assert.True(missing.Length == 0, "no hostile rows for: " + string.Join(", ", missing));
+        }
+
+        private static IEnumerable<string> Leaves(Command c, string path)
+        {
+            if (c.Subcommands.Count == 0)
+            {
+                return [path];
+            }
+
+            return c.Subcommands.SelectMany(s => Leaves(s, (path + " " + s.Name).Trim()));
+        }
+
+        [Fact]
+        public void Help_is_still_help()
+        {
+            var (code, stdout, stderr) = QrngCliTests.Qrng("stream", "--help");
+            Assert.Equal(0, code);
+            Assert.Contains("--bytes", stdout);
+            Assert.Equal("", stderr);
+        }
+    }
+}
