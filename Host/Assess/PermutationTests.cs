@@ -1,0 +1,380 @@
+using System.Collections.Concurrent;
+
+namespace Qrng.Assess;
+
+/// <summary>One permutation-test statistic: its value on the data and the §5.1 ranking counters.</summary>
+public sealed class PermutationStatistic
+{
+    public string Name { get; init; }
+    public string Section { get; init; }
+    public double Original { get; init; }
+    /// <summary>Permutations whose statistic was greater than, equal to, less than the original (C0, C1, C2).</summary>
+    public long Greater { get; init; }
+    public long Equal { get; init; }
+    public long Less { get; init; }
+    /// <summary>§5.1: the IID assumption is rejected when C0 + C1 ≤ 5 or C1 + C2 ≤ 5.</summary>
+    public bool Passed => Greater + Equal > 5 && Equal + Less > 5;
+}
+
+/// <summary>
+/// The §5.1 permutation tests: the 11 statistics (19 values with the five lags of periodicity and covariance) on
+/// the data and on up to 10,000 random permutations of it; a statistic fails when the original ranks among the
+/// 5 highest or 5 lowest (§5.1, counting ties on both sides). A statistic stops being computed once it has more than
+/// 5 permutations on each side: its counters can then only confirm the pass, so this changes no verdict (NIST's tool
+/// stops the same way). Permutation j is a Fisher–Yates shuffle of the data by its own xoshiro256** stream, and
+/// results are ranked in the order of j, so the outcome does not depend on the number of threads. Workers reuse
+/// their buffers: nothing is allocated per permutation.
+/// </summary>
+public static class PermutationTests
+{
+    public const int Permutations = 10_000;
+    private const int Count = 19;
+
+    public static readonly string[] Names =
+    [
+        "excursion", "numDirectionalRuns", "lenDirectionalRuns", "numIncreasesDecreases", "numRunsMedian", "lenRunsMedian",
+        "avgCollision", "maxCollision", "periodicity(1)", "periodicity(2)", "periodicity(8)", "periodicity(16)", "periodicity(32)",
+        "covariance(1)", "covariance(2)", "covariance(8)", "covariance(16)", "covariance(32)", "compression",
+    ];
+
+    private static readonly string[] Sections =
+    [
+        "5.1.1", "5.1.2", "5.1.3", "5.1.4", "5.1.5", "5.1.6", "5.1.7", "5.1.8", "5.1.9", "5.1.9", "5.1.9", "5.1.9", "5.1.9",
+        "5.1.10", "5.1.10", "5.1.10", "5.1.10", "5.1.10", "5.1.11",
+    ];
+
+    private static readonly int[] Lags = [1, 2, 8, 16, 32];
+
+    /// <summary>What every permutation shares: the data, its mean and median.</summary>
+    private sealed class Input(SampleSet samples)
+    {
+        public readonly byte[] Symbols = samples.Symbols, Raw = samples.Raw;
+        /// <summary>The raw value of each symbol (the renumbering is monotone, so one array carries both).</summary>
+        public readonly byte[] ValueOf = ValuesOf(samples);
+        public readonly bool Binary = samples.IsBinary;
+        public readonly int K = samples.AlphabetSize;
+        public readonly long Sum = samples.Raw.Sum(b => (long)b);
+        public readonly int[] Counts = CountsOf(samples);
+        public readonly double Median = MedianOf(samples);
+    }
+
+    private static int[] CountsOf(SampleSet s)
+    {
+        var c = new int[s.AlphabetSize];
+        foreach (byte b in s.Symbols) c[b]++;
+        return c;
+    }
+
+    private static byte[] ValuesOf(SampleSet s)
+    {
+        var v = new byte[256];
+        for (int i = 0; i < s.Length; i++) v[s.Symbols[i]] = s.Raw[i];
+        return v;
+    }
+
+    /// <summary>§5.1: the median of the samples (0.5 for binary data, §5.1.5).</summary>
+    private static double MedianOf(SampleSet s)
+    {
+        if (s.IsBinary) return 0.5;
+        var counts = new long[256];
+        foreach (byte b in s.Symbols) counts[b]++;
+        long half = s.Length / 2;
+        int At(long index) { long c = 0; for (int v = 0; ; v++) if ((c += counts[v]) > index) return v; }
+        return s.Length % 2 == 1 ? At(half) : (At(half) + At(half - 1)) / 2.0;
+    }
+
+    /// <summary>One worker's buffers.</summary>
+    private sealed class Workspace
+    {
+        public readonly byte[] Symbols, Raw, Conversion1, Conversion2;
+        public readonly bool[] Seen = new bool[256];
+        public readonly Bzip2Length Bzip2 = new();
+        public readonly double[] Stats = new double[Count];
+        public bool RawStale;
+
+        public Workspace(int n)
+        {
+            Symbols = new byte[n];
+            Raw = new byte[n];
+            Conversion1 = new byte[(n + 7) / 8];
+            Conversion2 = new byte[(n + 7) / 8];
+        }
+    }
+
+    public static PermutationStatistic[] Run(SampleSet samples, ulong seed, Action<int, int> progress = null)
+    {
+        var input = new Input(samples);
+        int n = samples.Length;
+        var active = Enumerable.Repeat(true, Count).ToArray();
+        var original = new Workspace(n);
+        input.Symbols.CopyTo(original.Symbols, 0);
+        input.Raw.CopyTo(original.Raw, 0);
+        Compute(input, original, active);
+        var t = (double[])original.Stats.Clone();
+        long[] c0 = new long[Count], c1 = new long[Count], c2 = new long[Count];
+
+        int cores = Environment.ProcessorCount;
+        var pool = new ConcurrentBag<Workspace>([original]);
+        int done = 0, round = cores;
+        double[][] results = [];
+        while (done < Permutations && active.Any(a => a))
+        {
+            // a round: permutations done..done+round−1 in parallel (each with the statistics still open), then
+            // ranked in order; rounds grow while statistics stay open
+            int size = Math.Min(round, Permutations - done);
+            if (results.Length < size) results = Enumerable.Range(0, size).Select(_ => new double[Count]).ToArray();
+            var open = (bool[])active.Clone();
+            int first = done;
+            Parallel.For(0, size, new ParallelOptions { MaxDegreeOfParallelism = cores }, i =>
+            {
+                if (!pool.TryTake(out var ws)) ws = new Workspace(n);
+                Shuffle(input, ws, Rng.ForStream(seed, (ulong)(first + i)));
+                Compute(input, ws, open);
+                ws.Stats.CopyTo(results[i], 0);
+                pool.Add(ws);
+            });
+            for (int i = 0; i < size && active.Any(a => a); i++, done++)
+                for (int j = 0; j < Count; j++)
+                {
+                    if (!active[j]) continue;
+                    double v = results[i][j];
+                    if (v > t[j]) c0[j]++;
+                    else if (v == t[j]) c1[j]++;
+                    else c2[j]++;
+                    if (c0[j] + c1[j] > 5 && c1[j] + c2[j] > 5) active[j] = false;
+                }
+            progress?.Invoke(done, active.Count(a => a));
+            round = Math.Min(round * 2, 64 * cores);
+        }
+        return Enumerable.Range(0, Count).Select(j => new PermutationStatistic
+        {
+            Name = Names[j], Section = Sections[j], Original = t[j], Greater = c0[j], Equal = c1[j], Less = c2[j],
+        }).ToArray();
+    }
+
+    /// <summary>
+    /// A uniformly random permutation of the symbols (the raw values follow by table). For small alphabets each
+    /// position draws one of the samples not yet placed, uniformly, and takes its symbol: the same distribution as a
+    /// Fisher–Yates shuffle, in one sequential pass. Larger alphabets use Fisher–Yates itself.
+    /// </summary>
+    private static void Shuffle(Input input, Workspace ws, Rng rng)
+    {
+        byte[] s = ws.Symbols;
+        int n = s.Length, k = input.K;
+        ws.RawStale = true;
+        if (k > 8)
+        {
+            input.Symbols.CopyTo(s, 0);
+            for (int i = n - 1; i > 0; i--)
+            {
+                int j = (int)rng.Below((uint)i + 1);
+                (s[i], s[j]) = (s[j], s[i]);
+            }
+            return;
+        }
+        // cum[j] = samples not yet placed with a symbol ≤ j; a draw r below the number left picks the symbol
+        // #{j : cum[j] ≤ r}
+        Span<uint> cum = stackalloc uint[8];
+        uint acc = 0;
+        for (int j = 0; j < k; j++) cum[j] = acc += (uint)input.Counts[j];
+        for (int i = 0; i < n; i++)
+        {
+            uint r = rng.Below((uint)(n - i));
+            int sym = 0;
+            for (int j = 0; j < k - 1; j++) sym += r >= cum[j] ? 1 : 0;
+            for (int j = sym; j < k; j++) cum[j]--;
+            s[i] = (byte)sym;
+        }
+    }
+
+    /// <summary>The 19 values for the statistics still open (the others are left as they were).</summary>
+    private static void Compute(Input input, Workspace ws, bool[] open)
+    {
+        byte[] s = ws.Symbols, raw = ws.Raw;
+        double[] st = ws.Stats;
+        int n = s.Length;
+        if (ws.RawStale && (open[0] || open[18] || (!input.Binary && open.AsSpan(13, 5).Contains(true))))
+        {
+            var valueOf = input.ValueOf;
+            for (int i = 0; i < n; i++) raw[i] = valueOf[s[i]];
+            ws.RawStale = false;
+        }
+        if (open[0]) st[0] = Excursion(raw, input.Sum);
+        // §5.1 conversion I (for binary data): the number of ones in each 8-bit block (the last may be shorter)
+        byte[] c1 = null;
+        if (input.Binary && (open[1] || open[2] || open[3] || open.AsSpan(8, 10).Contains(true)))
+        {
+            c1 = ws.Conversion1;
+            Array.Clear(c1);
+            for (int i = 0; i < n; i++) c1[i >> 3] += s[i];
+        }
+        if (open[1] || open[2] || open[3]) Directional(input.Binary ? c1 : s, st);
+        if (open[4] || open[5]) MedianRuns(s, input.Median, st);
+        if (open[6] || open[7])
+        {
+            if (input.Binary)
+            {
+                // §5.1 conversion II: each 8-bit block as a number, first bit most significant
+                var c2 = ws.Conversion2;
+                Array.Clear(c2);
+                for (int i = 0; i < n; i++) c2[i >> 3] |= (byte)(s[i] << (7 - (i & 7)));
+                Collisions(c2, 256, ws.Seen, st);
+            }
+            else Collisions(s, input.K, ws.Seen, st);
+        }
+        var lagged = input.Binary ? c1 : s;
+        for (int l = 0; l < Lags.Length; l++) if (open[8 + l]) st[8 + l] = Periodicity(lagged, Lags[l]);
+        var products = input.Binary ? c1 : raw;
+        for (int l = 0; l < Lags.Length; l++) if (open[13 + l]) st[13 + l] = Covariance(products, Lags[l]);
+        if (open[18]) st[18] = ws.Bzip2.OfSamples(raw);
+    }
+
+    /// <summary>
+    /// §5.1.1: max over i of |s_1 + … + s_i − i·mean|, mean = S/n, evaluated exactly as |n·(s_1 + … + s_i) − i·S| / n
+    /// (so equal excursions compare equal; NIST's tool rounds the mean first, a difference below 1e-11).
+    /// </summary>
+    private static double Excursion(byte[] raw, long total)
+    {
+        if (raw.Length > 30_000_000) return ExcursionLarge(raw, total);      // n·Σs would overflow a long
+        long n = raw.Length, sum = 0, max = 0;
+        for (int i = 0; i < raw.Length; i++)
+        {
+            sum += raw[i];
+            max = Math.Max(max, Math.Abs(n * sum - (i + 1) * total));
+        }
+        return (double)max / n;
+    }
+
+    private static double ExcursionLarge(byte[] raw, long total)
+    {
+        Int128 n = raw.Length, sum = 0, max = 0;
+        for (int i = 0; i < raw.Length; i++)
+        {
+            sum += raw[i];
+            max = Int128.Max(max, Int128.Abs(n * sum - (i + 1) * (Int128)total));
+        }
+        return (double)max / raw.Length;
+    }
+
+    /// <summary>§5.1.2–5.1.4 on s' (s'_i = +1 when s_i ≤ s_i+1, else −1): number of runs, longest run, max(#+1, #−1).</summary>
+    private static void Directional(byte[] s, double[] st)
+    {
+        int n = s.Length - 1;
+        if (n <= 0) { st[1] = st[2] = st[3] = 0; return; }
+        int changes = 0, longest = 1, run = 1, up = s[0] <= s[1] ? 1 : 0, prev = up;
+        for (int i = 1; i < n; i++)
+        {
+            int cur = s[i] <= s[i + 1] ? 1 : 0, same = cur == prev ? 1 : 0;
+            up += cur;
+            changes += 1 - same;
+            run = run * same + 1;
+            longest = Math.Max(longest, run);
+            prev = cur;
+        }
+        st[1] = changes + 1;
+        st[2] = longest;
+        st[3] = Math.Max(up, n - up);
+    }
+
+    /// <summary>§5.1.5–5.1.6 on s' (+1 when s_i ≥ median, else −1): number of runs and longest run.</summary>
+    private static void MedianRuns(byte[] s, double median, double[] st)
+    {
+        // symbols are integers: s ≥ median exactly when s ≥ ceil(median)
+        int threshold = (int)Math.Ceiling(median);
+        int changes = 0, longest = 1, run = 1, prev = s[0] >= threshold ? 1 : 0;
+        for (int i = 1; i < s.Length; i++)
+        {
+            int cur = s[i] >= threshold ? 1 : 0, same = cur == prev ? 1 : 0;
+            changes += 1 - same;
+            run = run * same + 1;
+            longest = Math.Max(longest, run);
+            prev = cur;
+        }
+        st[4] = changes + 1;
+        st[5] = longest;
+    }
+
+    /// <summary>§5.1.7–5.1.8: from each start, the number of samples up to and including the first repeated value;
+    /// the next search starts after it. Their mean and maximum.</summary>
+    private static void Collisions(byte[] s, int k, bool[] seen, double[] st)
+    {
+        long sum = 0, count = 0, max = 0;
+        int i = 0;
+        while (i < s.Length)
+        {
+            Array.Clear(seen, 0, k);
+            int j = i;
+            while (j < s.Length && !seen[s[j]]) seen[s[j++]] = true;
+            if (j == s.Length) break;
+            long len = j - i + 1;
+            sum += len;
+            count++;
+            if (len > max) max = len;
+            i = j + 1;
+        }
+        st[6] = count == 0 ? 0 : (double)sum / count;
+        st[7] = max;
+    }
+
+    /// <summary>§5.1.9: the number of i with s_i = s_i+p.</summary>
+    private static double Periodicity(byte[] s, int p)
+    {
+        long t = 0;
+        for (int i = 0; i + p < s.Length; i++) t += s[i] == s[i + p] ? 1 : 0;
+        return t;
+    }
+
+    /// <summary>§5.1.10: Σ s_i·s_i+p.</summary>
+    private static double Covariance(byte[] s, int p)
+    {
+        long t = 0;
+        for (int i = 0; i + p < s.Length; i++) t += s[i] * s[i + p];
+        return t;
+    }
+}
+
+/// <summary>xoshiro256** (Blackman and Vigna), seeded through SplitMix64; one independent stream per permutation.</summary>
+internal struct Rng
+{
+    private ulong _s0, _s1, _s2, _s3;
+
+    public static Rng ForStream(ulong seed, ulong stream)
+    {
+        ulong x = seed ^ (stream * 0xD1B54A32D192ED03UL);
+        var r = new Rng { _s0 = SplitMix(ref x), _s1 = SplitMix(ref x), _s2 = SplitMix(ref x), _s3 = SplitMix(ref x) };
+        return r;
+    }
+
+    private static ulong SplitMix(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    public ulong Next()
+    {
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>Uniform in [0, bound) without bias (Lemire 2019), from the high 32 bits of one output.</summary>
+    public uint Below(uint bound)
+    {
+        ulong m = (Next() >> 32) * bound;
+        if ((uint)m < bound)
+        {
+            uint threshold = (0 - bound) % bound;
+            while ((uint)m < threshold) m = (Next() >> 32) * bound;
+        }
+        return (uint)(m >> 32);
+    }
+}
