@@ -9,4 +9,5 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var root = new RootCommand("qrng: host tool for the ESP32 quantum random number generator");
 root.Subcommands.Add(StreamCommand.Build());
 root.Subcommands.Add(ModelCommands.Build());
+root.Subcommands.Add(AssessCommand.Build());
 return root.Parse(args).Invoke();
