@@ -109,12 +109,20 @@ public static class ChiSquare
         return (Math.Log(0.999) >= n * logNoCollision, w, pCol, probability);
     }
 
+    /// <summary>
+    /// The symbol frequencies, each summed as count × (1/n) one term at a time, as NIST's tool sums them: the bins
+    /// depend on comparisons between expected counts (ties, the threshold 5), so they must be rounded alike to give
+    /// the same statistic.
+    /// </summary>
     private static double[] Proportions(ReadOnlySpan<byte> s, int k)
     {
         var counts = new long[k];
         foreach (byte b in s) counts[b]++;
-        double n = s.Length;
-        return counts.Select(c => c / n).ToArray();
+        double step = 1.0 / s.Length;
+        var p = new double[k];
+        for (int i = 0; i < k; i++)
+            for (long c = 0; c < counts[i]; c++) p[i] += step;
+        return p;
     }
 
     /// <summary>Maps each cell to a bin; returns the bins' expected counts.</summary>
