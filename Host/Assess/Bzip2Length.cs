@@ -89,10 +89,19 @@ internal sealed class Bzip2Length
         if (n == 0) return;
         _bits += 48 + 32 + 1 + 24;                             // block magic, CRC, randomised bit, origin pointer
 
-        // Burrows–Wheeler: the rotations in order are the suffixes below n of the block written twice
-        _block.AsSpan(0, n).CopyTo(_doubled);
-        _block.AsSpan(0, n).CopyTo(_doubled.AsSpan(n));
-        SuffixArray.Build(_doubled.AsSpan(0, 2 * n), _sa);
+        // Burrows–Wheeler. Started at its least rotation, a block is (when it is not periodic) a Lyndon word, and
+        // the rotations of a Lyndon word sort like its suffixes: one suffix array of n. A periodic block's rotations
+        // are the suffixes below n of the block written twice.
+        int start = LeastRotation(_block, n);
+        _block.AsSpan(start, n - start).CopyTo(_doubled);
+        _block.AsSpan(0, start).CopyTo(_doubled.AsSpan(n - start));
+        int length = n;
+        if (!IsLyndon(_doubled.AsSpan(0, n)))
+        {
+            _doubled.AsSpan(0, n).CopyTo(_doubled.AsSpan(n));
+            length = 2 * n;
+        }
+        SuffixArray.Build(_doubled.AsSpan(0, length), _sa);
 
         int nInUse = 0;
         for (int i = 0; i < 256; i++) if (_inUse[i]) _seq[i] = (byte)nInUse++;
@@ -101,17 +110,20 @@ internal sealed class Bzip2Length
         for (int i = 0; i < nInUse; i++) yy[i] = (byte)i;
         Array.Clear(_mtfFreq);
         int wr = 0, zPend = 0;
-        for (int r = 0; r < 2 * n; r++)
+        for (int r = 0; r < length; r++)
         {
             int p = _sa[r];
             if (p >= n) continue;
-            byte ll = _seq[_block[p == 0 ? n - 1 : p - 1]];
+            byte ll = _seq[_doubled[p == 0 ? n - 1 : p - 1]];
             if (yy[0] == ll) { zPend++; continue; }
             if (zPend > 0) { FlushZeros(ref wr, zPend); zPend = 0; }
-            int j = yy[..nInUse].IndexOf(ll);
-            yy[..j].CopyTo(yy[1..]);
+            // move to front
+            byte moved = yy[0];
+            int j = 1;
+            for (; yy[j] != ll; j++) (yy[j], moved) = (moved, yy[j]);
+            yy[j] = moved;
             yy[0] = ll;
-            _mtfv[wr++] = (ushort)(j + 1);
+            _mtfv[wr++] = (ushort)(j + 1);                      // symbols 0 and 1 are RUNA and RUNB
             _mtfFreq[j + 1]++;
         }
         if (zPend > 0) FlushZeros(ref wr, zPend);
@@ -120,6 +132,36 @@ internal sealed class Bzip2Length
         SendMtfValues(wr, alphaSize);
         _nblock = 0;
         Array.Clear(_inUse);
+    }
+
+    /// <summary>The start of the least rotation of b[0..n) (the two-candidate scan, O(n)).</summary>
+    private static int LeastRotation(byte[] b, int n)
+    {
+        int i = 0, j = 1, k = 0;
+        while (i < n && j < n && k < n)
+        {
+            int ik = i + k, jk = j + k;
+            byte x = b[ik < n ? ik : ik - n], y = b[jk < n ? jk : jk - n];
+            if (x == y) { k++; continue; }
+            if (x > y) i += k + 1;
+            else j += k + 1;
+            if (i == j) j++;
+            k = 0;
+        }
+        return Math.Min(i, j);
+    }
+
+    /// <summary>Whether w is a Lyndon word (strictly less than each of its rotations): the first factor of Duval's
+    /// factorisation is all of w.</summary>
+    private static bool IsLyndon(ReadOnlySpan<byte> w)
+    {
+        int j = 1, k = 0;
+        while (j < w.Length && w[k] <= w[j])
+        {
+            k = w[k] < w[j] ? 0 : k + 1;
+            j++;
+        }
+        return j == w.Length && k == 0;
     }
 
     /// <summary>A run of z zeros as the bijective base-2 digits RUNA = 1, RUNB = 2, least significant first.</summary>

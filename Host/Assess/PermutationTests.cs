@@ -101,16 +101,24 @@ public static class PermutationTests
         }
     }
 
+    /// <summary>The 19 statistics of the data as it is (in the order of <see cref="Names"/>).</summary>
+    public static double[] Statistics(SampleSet samples) => Original(new Input(samples), out _);
+
+    private static double[] Original(Input input, out Workspace ws)
+    {
+        ws = new Workspace(input.Symbols.Length);
+        input.Symbols.CopyTo(ws.Symbols, 0);
+        input.Raw.CopyTo(ws.Raw, 0);
+        Compute(input, ws, Enumerable.Repeat(true, Count).ToArray());
+        return (double[])ws.Stats.Clone();
+    }
+
     public static PermutationStatistic[] Run(SampleSet samples, ulong seed, Action<int, int> progress = null)
     {
         var input = new Input(samples);
         int n = samples.Length;
         var active = Enumerable.Repeat(true, Count).ToArray();
-        var original = new Workspace(n);
-        input.Symbols.CopyTo(original.Symbols, 0);
-        input.Raw.CopyTo(original.Raw, 0);
-        Compute(input, original, active);
-        var t = (double[])original.Stats.Clone();
+        var t = Original(input, out var original);
         long[] c0 = new long[Count], c1 = new long[Count], c2 = new long[Count];
 
         int cores = Environment.ProcessorCount;
@@ -172,8 +180,24 @@ public static class PermutationTests
             }
             return;
         }
-        // cum[j] = samples not yet placed with a symbol ≤ j; a draw r below the number left picks the symbol
-        // #{j : cum[j] ≤ r}
+        // c_j = samples not yet placed with a symbol ≤ j; a draw r below the number left picks the symbol #{j : c_j ≤ r}
+        if (k <= 4)
+        {
+            int[] counts = input.Counts;
+            uint c0 = (uint)counts[0], c1 = c0 + (uint)(k > 1 ? counts[1] : 0), c2 = c1 + (uint)(k > 2 ? counts[2] : 0);
+            if (k < 4) c2 = uint.MaxValue;
+            if (k < 3) c1 = uint.MaxValue;
+            for (int i = 0; i < n; i++)
+            {
+                uint r = rng.Below((uint)(n - i));
+                uint a = r >= c0 ? 1u : 0u, b = r >= c1 ? 1u : 0u, c = r >= c2 ? 1u : 0u;
+                c0 -= 1 - a;
+                c1 -= 1 - b;
+                c2 -= 1 - c;
+                s[i] = (byte)(a + b + c);
+            }
+            return;
+        }
         Span<uint> cum = stackalloc uint[8];
         uint acc = 0;
         for (int j = 0; j < k; j++) cum[j] = acc += (uint)input.Counts[j];
@@ -193,13 +217,13 @@ public static class PermutationTests
         byte[] s = ws.Symbols, raw = ws.Raw;
         double[] st = ws.Stats;
         int n = s.Length;
-        if (ws.RawStale && (open[0] || open[18] || (!input.Binary && open.AsSpan(13, 5).Contains(true))))
+        if (ws.RawStale && (open[18] || (!input.Binary && open.AsSpan(13, 5).Contains(true))))
         {
             var valueOf = input.ValueOf;
             for (int i = 0; i < n; i++) raw[i] = valueOf[s[i]];
             ws.RawStale = false;
         }
-        if (open[0]) st[0] = Excursion(raw, input.Sum);
+        if (open[0]) st[0] = Excursion(s, input);
         // §5.1 conversion I (for binary data): the number of ones in each 8-bit block (the last may be shorter)
         byte[] c1 = null;
         if (input.Binary && (open[1] || open[2] || open[3] || open.AsSpan(8, 10).Contains(true)))
@@ -230,30 +254,35 @@ public static class PermutationTests
     }
 
     /// <summary>
-    /// §5.1.1: max over i of |s_1 + … + s_i − i·mean|, mean = S/n, evaluated exactly as |n·(s_1 + … + s_i) − i·S| / n
-    /// (so equal excursions compare equal; NIST's tool rounds the mean first, a difference below 1e-11).
+    /// §5.1.1: max over i of |s_1 + … + s_i − i·mean|, mean = S/n, evaluated exactly as max |D_i| / n with
+    /// D_i = n·(s_1 + … + s_i) − i·S, which grows by n·s_i − S per sample (so equal excursions compare equal; NIST's
+    /// tool rounds the mean first, a difference below 1e-11 of the value). Works on symbols through their values.
     /// </summary>
-    private static double Excursion(byte[] raw, long total)
+    private static double Excursion(byte[] symbols, Input input)
     {
-        if (raw.Length > 30_000_000) return ExcursionLarge(raw, total);      // n·Σs would overflow a long
-        long n = raw.Length, sum = 0, max = 0;
-        for (int i = 0; i < raw.Length; i++)
+        long n = symbols.Length;
+        if (n > 30_000_000) return ExcursionLarge(symbols, input);      // n·S could overflow a long
+        Span<long> step = stackalloc long[256];
+        for (int v = 0; v < input.K; v++) step[v] = n * input.ValueOf[v] - input.Sum;
+        long d = 0, max = 0, min = 0;
+        foreach (byte b in symbols)
         {
-            sum += raw[i];
-            max = Math.Max(max, Math.Abs(n * sum - (i + 1) * total));
+            d += step[b];
+            max = Math.Max(max, d);
+            min = Math.Min(min, d);
         }
-        return (double)max / n;
+        return (double)Math.Max(max, -min) / n;
     }
 
-    private static double ExcursionLarge(byte[] raw, long total)
+    private static double ExcursionLarge(byte[] symbols, Input input)
     {
-        Int128 n = raw.Length, sum = 0, max = 0;
-        for (int i = 0; i < raw.Length; i++)
+        Int128 n = symbols.Length, d = 0, max = 0;
+        foreach (byte b in symbols)
         {
-            sum += raw[i];
-            max = Int128.Max(max, Int128.Abs(n * sum - (i + 1) * (Int128)total));
+            d += n * input.ValueOf[b] - input.Sum;
+            max = Int128.Max(max, Int128.Abs(d));
         }
-        return (double)max / raw.Length;
+        return (double)max / symbols.Length;
     }
 
     /// <summary>§5.1.2–5.1.4 on s' (s'_i = +1 when s_i ≤ s_i+1, else −1): number of runs, longest run, max(#+1, #−1).</summary>
@@ -366,14 +395,30 @@ internal struct Rng
         return result;
     }
 
-    /// <summary>Uniform in [0, bound) without bias (Lemire 2019), from the high 32 bits of one output.</summary>
+    private ulong _spare;
+    private bool _hasSpare;
+
+    /// <summary>32 random bits: each output of the generator serves two calls.</summary>
+    private uint Next32()
+    {
+        if (_hasSpare)
+        {
+            _hasSpare = false;
+            return (uint)_spare;
+        }
+        _spare = Next();
+        _hasSpare = true;
+        return (uint)(_spare >> 32);
+    }
+
+    /// <summary>Uniform in [0, bound) without bias (Lemire 2019).</summary>
     public uint Below(uint bound)
     {
-        ulong m = (Next() >> 32) * bound;
+        ulong m = (ulong)Next32() * bound;
         if ((uint)m < bound)
         {
             uint threshold = (0 - bound) % bound;
-            while ((uint)m < threshold) m = (Next() >> 32) * bound;
+            while ((uint)m < threshold) m = (ulong)Next32() * bound;
         }
         return (uint)(m >> 32);
     }

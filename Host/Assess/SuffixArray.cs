@@ -11,33 +11,32 @@ namespace Qrng.Assess;
 internal static class SuffixArray
 {
     /// <summary>Writes the suffix array of <paramref name="text"/> (values below <paramref name="k"/>) into <paramref name="sa"/>.</summary>
-    public static void Build(ReadOnlySpan<byte> text, Span<int> sa, int k = 256)
+    public static void Build(ReadOnlySpan<byte> text, Span<int> sa)
     {
-        int n = text.Length;
+        int n = text.Length, k = 1;
         int[] t = ArrayPool<int>.Shared.Rent(Math.Max(n, 1));
-        for (int i = 0; i < n; i++) t[i] = text[i];
+        for (int i = 0; i < n; i++) k = Math.Max(k, (t[i] = text[i]) + 1);
         Sais(t.AsSpan(0, n), sa[..n], k);
         ArrayPool<int>.Shared.Return(t);
     }
 
     private static bool IsLms(ReadOnlySpan<byte> type, int i) => i > 0 && type[i] == 1 && type[i - 1] == 0;
 
-    private static void Buckets(ReadOnlySpan<int> t, Span<int> bkt, bool ends)
+    /// <summary>Bucket heads (or ends) from the symbol counts.</summary>
+    private static void Buckets(ReadOnlySpan<int> counts, Span<int> bkt, bool ends)
     {
-        bkt.Clear();
-        foreach (int c in t) bkt[c]++;
         int sum = 0;
-        for (int i = 0; i < bkt.Length; i++)
+        for (int i = 0; i < counts.Length; i++)
         {
-            sum += bkt[i];
-            bkt[i] = ends ? sum : sum - bkt[i];
+            sum += counts[i];
+            bkt[i] = ends ? sum : sum - counts[i];
         }
     }
 
-    private static void InduceL(ReadOnlySpan<int> t, Span<int> sa, ReadOnlySpan<byte> type, Span<int> bkt)
+    private static void InduceL(ReadOnlySpan<int> t, Span<int> sa, ReadOnlySpan<byte> type, ReadOnlySpan<int> counts, Span<int> bkt)
     {
         int n = t.Length;
-        Buckets(t, bkt, false);
+        Buckets(counts, bkt, false);
         sa[bkt[t[n - 1]]++] = n - 1;          // the last suffix is L-type, induced by the virtual sentinel
         for (int i = 0; i < n; i++)
         {
@@ -46,9 +45,9 @@ internal static class SuffixArray
         }
     }
 
-    private static void InduceS(ReadOnlySpan<int> t, Span<int> sa, ReadOnlySpan<byte> type, Span<int> bkt)
+    private static void InduceS(ReadOnlySpan<int> t, Span<int> sa, ReadOnlySpan<byte> type, ReadOnlySpan<int> counts, Span<int> bkt)
     {
-        Buckets(t, bkt, true);
+        Buckets(counts, bkt, true);
         for (int i = t.Length - 1; i >= 0; i--)
         {
             int j = sa[i] - 1;
@@ -62,18 +61,21 @@ internal static class SuffixArray
         if (n == 0) return;
         if (n == 1) { sa[0] = 0; return; }
         byte[] typeArr = ArrayPool<byte>.Shared.Rent(n);
-        int[] bktArr = ArrayPool<int>.Shared.Rent(k);
+        int[] bktArr = ArrayPool<int>.Shared.Rent(2 * k);
         var type = typeArr.AsSpan(0, n);
         var bkt = bktArr.AsSpan(0, k);
+        var counts = bktArr.AsSpan(k, k);
+        counts.Clear();
+        foreach (int c in t) counts[c]++;
         type[n - 1] = 0;                      // 0 = L, 1 = S
         for (int i = n - 2; i >= 0; i--) type[i] = (byte)(t[i] < t[i + 1] || (t[i] == t[i + 1] && type[i + 1] == 1) ? 1 : 0);
 
         // 1. sort the LMS substrings: LMS positions at their bucket ends, then induce
-        Buckets(t, bkt, true);
+        Buckets(counts, bkt, true);
         sa.Fill(-1);
         for (int i = 1; i < n; i++) if (IsLms(type, i)) sa[--bkt[t[i]]] = i;
-        InduceL(t, sa, type, bkt);
-        InduceS(t, sa, type, bkt);
+        InduceL(t, sa, type, counts, bkt);
+        InduceS(t, sa, type, counts, bkt);
 
         // 2. name them: equal LMS substrings get equal names
         int n1 = 0;
@@ -104,15 +106,15 @@ internal static class SuffixArray
         for (int i = 1, j = 0; i < n; i++) if (IsLms(type, i)) s1[j++] = i;
         for (int i = 0; i < n1; i++) sa1[i] = s1[sa1[i]];
         sa[n1..].Fill(-1);
-        Buckets(t, bkt, true);
+        Buckets(counts, bkt, true);
         for (int i = n1 - 1; i >= 0; i--)
         {
             int j = sa[i];
             sa[i] = -1;
             sa[--bkt[t[j]]] = j;
         }
-        InduceL(t, sa, type, bkt);
-        InduceS(t, sa, type, bkt);
+        InduceL(t, sa, type, counts, bkt);
+        InduceS(t, sa, type, counts, bkt);
         ArrayPool<byte>.Shared.Return(typeArr);
         ArrayPool<int>.Shared.Return(bktArr);
     }
