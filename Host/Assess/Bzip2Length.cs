@@ -16,10 +16,10 @@ internal sealed class Bzip2Length
     private static readonly byte[][] Decimal = Enumerable.Range(0, 256).Select(v => System.Text.Encoding.ASCII.GetBytes(v.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
 
     private byte[] _text = [];
-    private readonly byte[] _block = new byte[BlockMax + 32];
-    private readonly byte[] _doubled = new byte[2 * (BlockMax + 32)];
-    private readonly int[] _sa = new int[2 * (BlockMax + 32)];
-    private readonly ushort[] _mtfv = new ushort[BlockMax + 34];
+    // sized for the largest block seen so far (at most BlockMax plus a run's overflow)
+    private byte[] _block = [], _doubled = [];
+    private int[] _sa = [];
+    private ushort[] _mtfv = [];
     private readonly int[] _mtfFreq = new int[258];
     private readonly byte[][] _len = Enumerable.Range(0, MaxGroups).Select(_ => new byte[258]).ToArray();
     private readonly int[][] _rfreq = Enumerable.Range(0, MaxGroups).Select(_ => new int[258]).ToArray();
@@ -48,6 +48,14 @@ internal sealed class Bzip2Length
     /// <summary>The size of <c>bzip2 -5</c>'s output for <paramref name="input"/>.</summary>
     public long Of(ReadOnlySpan<byte> input)
     {
+        int block = Math.Min(input.Length, BlockMax) + 32;
+        if (_block.Length < block)
+        {
+            _block = new byte[block];
+            _doubled = new byte[2 * block];
+            _sa = new int[2 * block];
+            _mtfv = new ushort[block + 2];
+        }
         _bits = 32;                                            // "BZh5"
         _nblock = 0;
         Array.Clear(_inUse);

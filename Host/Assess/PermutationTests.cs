@@ -113,7 +113,12 @@ public static class PermutationTests
         return (double[])ws.Stats.Clone();
     }
 
-    public static PermutationStatistic[] Run(SampleSet samples, ulong seed, Action<int, int> progress = null)
+    public static PermutationStatistic[] Run(SampleSet samples, ulong seed, Action<int, int> progress = null) =>
+        Run(samples, seed, progress, Permutations, true);
+
+    /// <param name="permutations">10,000 in the standard; fewer for benchmarks</param>
+    /// <param name="stopEarly">false keeps every statistic open (benchmarks: a fixed amount of work)</param>
+    internal static PermutationStatistic[] Run(SampleSet samples, ulong seed, Action<int, int> progress, int permutations, bool stopEarly)
     {
         var input = new Input(samples);
         int n = samples.Length;
@@ -122,14 +127,15 @@ public static class PermutationTests
         long[] c0 = new long[Count], c1 = new long[Count], c2 = new long[Count];
 
         int cores = Environment.ProcessorCount;
-        var pool = new ConcurrentBag<Workspace>([original]);
+        // one workspace per worker, made up front (Parallel.For runs at most that many iterations at once)
+        var pool = new ConcurrentBag<Workspace>(Enumerable.Range(1, cores).Select(_ => new Workspace(n)).Append(original));
         int done = 0, round = cores;
         double[][] results = [];
-        while (done < Permutations && active.Any(a => a))
+        while (done < permutations && active.Any(a => a))
         {
             // a round: permutations done..done+round−1 in parallel (each with the statistics still open), then
             // ranked in order; rounds grow while statistics stay open
-            int size = Math.Min(round, Permutations - done);
+            int size = Math.Min(round, permutations - done);
             if (results.Length < size) results = Enumerable.Range(0, size).Select(_ => new double[Count]).ToArray();
             var open = (bool[])active.Clone();
             int first = done;
@@ -149,7 +155,7 @@ public static class PermutationTests
                     if (v > t[j]) c0[j]++;
                     else if (v == t[j]) c1[j]++;
                     else c2[j]++;
-                    if (c0[j] + c1[j] > 5 && c1[j] + c2[j] > 5) active[j] = false;
+                    if (stopEarly && c0[j] + c1[j] > 5 && c1[j] + c2[j] > 5) active[j] = false;
                 }
             progress?.Invoke(done, active.Count(a => a));
             round = Math.Min(round * 2, 64 * cores);
