@@ -238,8 +238,22 @@ public static class PermutationTests
             Array.Clear(c1);
             for (int i = 0; i < n; i++) c1[i >> 3] += s[i];
         }
-        if (open[1] || open[2] || open[3]) Directional(input.Binary ? c1 : s, st);
-        if (open[4] || open[5]) MedianRuns(s, input.Median, st);
+        if (open[1] || open[2] || open[3])
+        {
+            // §5.1.2–5.1.4: number of directional runs, the longest, max(#increases, #decreases)
+            var d = input.Binary ? c1 : s;
+            var (runs, longest, up) = Runs(d, new Directions());
+            st[1] = runs;
+            st[2] = longest;
+            st[3] = Math.Max(up, d.Length - 1 - up);
+        }
+        if (open[4] || open[5])
+        {
+            // §5.1.5–5.1.6: number of runs about the median and the longest
+            var (runs, longest, _) = Runs(s, new AboveMedian((int)Math.Ceiling(input.Median)));
+            st[4] = runs;
+            st[5] = longest;
+        }
         if (open[6] || open[7])
         {
             if (input.Binary)
@@ -291,42 +305,43 @@ public static class PermutationTests
         return (double)max / symbols.Length;
     }
 
-    /// <summary>§5.1.2–5.1.4 on s' (s'_i = +1 when s_i ≤ s_i+1, else −1): number of runs, longest run, max(#+1, #−1).</summary>
-    private static void Directional(byte[] s, double[] st)
+    /// <summary>A ±1 sequence derived from the samples (1 for +1); a struct, so that the run count inlines it.</summary>
+    private interface ISigns
     {
-        int n = s.Length - 1;
-        if (n <= 0) { st[1] = st[2] = st[3] = 0; return; }
-        int changes = 0, longest = 1, run = 1, up = s[0] <= s[1] ? 1 : 0, prev = up;
-        for (int i = 1; i < n; i++)
-        {
-            int cur = s[i] <= s[i + 1] ? 1 : 0, same = cur == prev ? 1 : 0;
-            up += cur;
-            changes += 1 - same;
-            run = run * same + 1;
-            longest = Math.Max(longest, run);
-            prev = cur;
-        }
-        st[1] = changes + 1;
-        st[2] = longest;
-        st[3] = Math.Max(up, n - up);
+        int Length(byte[] s);
+        int At(byte[] s, int i);
     }
 
-    /// <summary>§5.1.5–5.1.6 on s' (+1 when s_i ≥ median, else −1): number of runs and longest run.</summary>
-    private static void MedianRuns(byte[] s, double median, double[] st)
+    /// <summary>§5.1.2: s'_i = +1 when s_i ≤ s_i+1, else −1.</summary>
+    private readonly struct Directions : ISigns
     {
-        // symbols are integers: s ≥ median exactly when s ≥ ceil(median)
-        int threshold = (int)Math.Ceiling(median);
-        int changes = 0, longest = 1, run = 1, prev = s[0] >= threshold ? 1 : 0;
-        for (int i = 1; i < s.Length; i++)
+        public int Length(byte[] s) => s.Length - 1;
+        public int At(byte[] s, int i) => s[i] <= s[i + 1] ? 1 : 0;
+    }
+
+    /// <summary>§5.1.5: s'_i = +1 when s_i ≥ median, else −1 (symbols are integers: s ≥ median exactly when s ≥ ceil(median)).</summary>
+    private readonly struct AboveMedian(int threshold) : ISigns
+    {
+        public int Length(byte[] s) => s.Length;
+        public int At(byte[] s, int i) => s[i] >= threshold ? 1 : 0;
+    }
+
+    /// <summary>The number of runs of s', the longest run and the number of +1 (branch-free: the signs are random).</summary>
+    private static (long runs, long longest, long plus) Runs<T>(byte[] s, T signs) where T : struct, ISigns
+    {
+        int n = signs.Length(s);
+        if (n <= 0) return (0, 0, 0);
+        int prev = signs.At(s, 0), changes = 0, longest = 1, run = 1, plus = prev;
+        for (int i = 1; i < n; i++)
         {
-            int cur = s[i] >= threshold ? 1 : 0, same = cur == prev ? 1 : 0;
+            int cur = signs.At(s, i), same = cur == prev ? 1 : 0;
+            plus += cur;
             changes += 1 - same;
             run = run * same + 1;
             longest = Math.Max(longest, run);
             prev = cur;
         }
-        st[4] = changes + 1;
-        st[5] = longest;
+        return (changes + 1, longest, plus);
     }
 
     /// <summary>§5.1.7–5.1.8: from each start, the number of samples up to and including the first repeated value;
