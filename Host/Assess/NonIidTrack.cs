@@ -85,5 +85,6 @@ public static class NonIidTrack
         return new NonIidResult { Original = original, Bitstring = bitstring, HOriginal = hOriginal, HBitstring = hBits, MinEntropy = h };
     }
 
-    private static double Least(IEnumerable<Estimate> es, double max) => es.Where(e => e.Ran).Select(e => e.MinEntropy).Append(max).Min();
+    /// <summary>The least estimate among those that ran, at most <paramref name="max"/> (the width of a sample).</summary>
+    internal static double Least(IEnumerable<Estimate> es, double max) => es.Where(e => e.Ran).Select(e => e.MinEntropy).Append(max).Min();
 }

@@ -55,14 +55,13 @@ public static class RestartTests
         Estimate[] Assess(byte[] d) => iid || k < 2 ? [Estimators.MostCommonValue(d, Math.Max(k, 1))] : NonIidTrack.Estimates(d, k, matrix.IsBinary);
         var rowEst = Assess(byRow);
         var colEst = Assess(byCol);
-        double Least(Estimate[] es) => es.Where(e => e.Ran).Select(e => e.MinEntropy).Append(matrix.BitsPerSymbol).Min();
         return new RestartResult
         {
             Rows = rows, Cols = cols, HI = hI, Alpha = alpha,
             MaxRowCount = maxRow, MaxColCount = maxCol,
             RowTail = BinomialTail(cols, p, maxRow), ColTail = BinomialTail(rows, p, maxCol),
             RowCutoff = Cutoff(cols, p, alpha), ColCutoff = Cutoff(rows, p, alpha),
-            RowEstimates = rowEst, ColEstimates = colEst, HRows = Least(rowEst), HCols = Least(colEst),
+            RowEstimates = rowEst, ColEstimates = colEst, HRows = NonIidTrack.Least(rowEst, matrix.BitsPerSymbol), HCols = NonIidTrack.Least(colEst, matrix.BitsPerSymbol),
         };
     }
 
