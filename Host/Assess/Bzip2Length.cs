@@ -20,6 +20,7 @@ internal sealed class Bzip2Length
     private byte[] _block = [], _doubled = [];
     private int[] _sa = [];
     private ushort[] _mtfv = [];
+    private readonly SuffixArray.Sorter _sorter = new();
     private readonly int[] _mtfFreq = new int[258];
     private readonly byte[][] _len = Enumerable.Range(0, MaxGroups).Select(_ => new byte[258]).ToArray();
     private readonly int[][] _rfreq = Enumerable.Range(0, MaxGroups).Select(_ => new int[258]).ToArray();
@@ -30,11 +31,30 @@ internal sealed class Bzip2Length
     private int _nblock;
     private long _bits;
 
+    /// <summary>Makes the buffers for inputs up to <paramref name="length"/> bytes now rather than on first use.</summary>
+    public void Reserve(int length)
+    {
+        int block = Math.Min(length, BlockMax) + 32;
+        if (_block.Length >= block) return;
+        _block = new byte[block];
+        _doubled = new byte[2 * block];
+        _sa = new int[2 * block];
+        _mtfv = new ushort[block + 2];
+        _sorter.Reserve(2 * block);
+    }
+
+    /// <summary>Makes every buffer <see cref="OfSamples"/> needs for <paramref name="samples"/> samples now.</summary>
+    public void ReserveSamples(int samples)
+    {
+        int text = 4 * samples;                                // at most "255 " per sample
+        if (_text.Length < text) _text = new byte[text];
+        Reserve(text);
+    }
+
     /// <summary>§5.1.11: the samples written as decimal numbers separated by single spaces, compressed.</summary>
     public long OfSamples(ReadOnlySpan<byte> samples)
     {
-        int need = samples.Length * 4;
-        if (_text.Length < need) _text = new byte[need];
+        ReserveSamples(samples.Length);
         int o = 0;
         for (int i = 0; i < samples.Length; i++)
         {
@@ -48,14 +68,7 @@ internal sealed class Bzip2Length
     /// <summary>The size of <c>bzip2 -5</c>'s output for <paramref name="input"/>.</summary>
     public long Of(ReadOnlySpan<byte> input)
     {
-        int block = Math.Min(input.Length, BlockMax) + 32;
-        if (_block.Length < block)
-        {
-            _block = new byte[block];
-            _doubled = new byte[2 * block];
-            _sa = new int[2 * block];
-            _mtfv = new ushort[block + 2];
-        }
+        Reserve(input.Length);
         _bits = 32;                                            // "BZh5"
         _nblock = 0;
         Array.Clear(_inUse);
@@ -109,7 +122,7 @@ internal sealed class Bzip2Length
             _doubled.AsSpan(0, n).CopyTo(_doubled.AsSpan(n));
             length = 2 * n;
         }
-        SuffixArray.Build(_doubled.AsSpan(0, length), _sa);
+        _sorter.Sort(_doubled.AsSpan(0, length), _sa);
 
         int nInUse = 0;
         for (int i = 0; i < 256; i++) if (_inUse[i]) _seq[i] = (byte)nInUse++;

@@ -94,6 +94,7 @@ public static class PermutationTests
 
         public Workspace(int n)
         {
+            Bzip2.ReserveSamples(n);
             Symbols = new byte[n];
             Raw = new byte[n];
             Conversion1 = new byte[(n + 7) / 8];

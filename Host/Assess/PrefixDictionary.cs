@@ -12,16 +12,15 @@ namespace Qrng.Assess;
 internal sealed class PrefixDictionary
 {
     private const int DirectKeyBits = 18;
-    private readonly int _k;
     private readonly int[] _directBase;           // first node id of each directly indexed length, or −1
     // per-length hash tables for the longer prefixes
     private readonly ulong[][] _keyLo, _keyHi;
     private readonly int[][] _node;
     private readonly int[] _used;
-    // per node: best count, best y, and the y counts (a dense row for k <= 16, else one table keyed by node and y)
-    private int[] _best;
-    private byte[] _bestY;
-    private int[] _post;
+    // per node, side by side (one cache line): best count, best y, then the y counts for k <= 16; larger alphabets
+    // keep the counts in one table keyed by node and y
+    private int[] _data;
+    private readonly int _stride;
     private readonly PairCounts _pairs;
     private int _nodes;
 
@@ -29,7 +28,6 @@ internal sealed class PrefixDictionary
 
     public PrefixDictionary(int k, int maxLength)
     {
-        _k = k;
         int need = Math.Max(1, 32 - BitOperations.LeadingZeroCount((uint)(k - 1)));
         SymbolBits = (int)BitOperations.RoundUpToPowerOf2((uint)need);
         _directBase = new int[maxLength + 1];
@@ -51,10 +49,9 @@ internal sealed class PrefixDictionary
             }
         }
         int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)_nodes + 1024);
-        _best = new int[capacity];
-        _bestY = new byte[capacity];
-        if (k <= 16) _post = new int[capacity * k];
-        else _pairs = new PairCounts();
+        _stride = k <= 16 ? 2 + k : 2;
+        _data = new int[capacity * _stride];
+        if (k > 16) _pairs = new PairCounts();
     }
 
     private void Allocate(int len, int capacity)
@@ -71,7 +68,7 @@ internal sealed class PrefixDictionary
     public int Find(int len, ulong lo, ulong hi)
     {
         int b = _directBase[len];
-        if (b >= 0) return _best[b + (int)lo] > 0 ? b + (int)lo : -1;
+        if (b >= 0) return _data[(b + (int)lo) * _stride] > 0 ? b + (int)lo : -1;
         var keys = _keyLo[len];
         var highs = _keyHi[len];
         var nodes = _node[len];
@@ -101,12 +98,7 @@ internal sealed class PrefixDictionary
         highs[s] = hi;
         _used[len]++;
         int id = _nodes++;
-        if (id >= _best.Length)
-        {
-            Array.Resize(ref _best, _best.Length * 2);
-            Array.Resize(ref _bestY, _best.Length);
-            if (_post != null) Array.Resize(ref _post, _best.Length * _k);
-        }
+        if ((id + 1) * _stride > _data.Length) Array.Resize(ref _data, _data.Length * 2);
         return nodes[s] = id;
     }
 
@@ -128,20 +120,21 @@ internal sealed class PrefixDictionary
         }
     }
 
-    public int Count(int node, int y) => _post != null ? _post[node * _k + y] : _pairs.Get(node, y);
+    public int Count(int node, int y) => _pairs == null ? _data[node * _stride + 2 + y] : _pairs.Get(node, y);
 
-    public int BestCount(int node) => _best[node];
+    public int BestCount(int node) => _data[node * _stride];
 
-    public byte BestY(int node) => _bestY[node];
+    public int BestY(int node) => _data[node * _stride + 1];
 
     /// <summary>Counts one more y after the prefix; the first count creates the (x, y) entry.</summary>
     public void Increment(int node, int y)
     {
-        int c = _post != null ? ++_post[node * _k + y] : _pairs.Increment(node, y);
-        if (c > _best[node] || (c == _best[node] && y > _bestY[node]))
+        int at = node * _stride;
+        int c = _pairs == null ? ++_data[at + 2 + y] : _pairs.Increment(node, y);
+        if (c > _data[at] || (c == _data[at] && y > _data[at + 1]))
         {
-            _best[node] = c;
-            _bestY[node] = (byte)y;
+            _data[at] = c;
+            _data[at + 1] = y;
         }
     }
 

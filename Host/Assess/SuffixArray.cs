@@ -5,19 +5,39 @@ namespace Qrng.Assess;
 /// <summary>
 /// Suffix arrays by induced sorting (SA-IS, Nong, Zhang and Chan 2009) and LCP arrays (Kasai et al. 2001):
 /// the t-tuple and LRS estimators (§6.3.5, §6.3.6), the LRS test (§5.2.5) and the Burrows–Wheeler transform
-/// of the compression statistic (§5.1.11) all run on them. Work buffers come from the shared array pools, so
-/// repeated use allocates nothing.
+/// of the compression statistic (§5.1.11) all run on them. A <see cref="Sorter"/> keeps its work buffers, so
+/// repeated sorting allocates nothing.
 /// </summary>
 internal static class SuffixArray
 {
-    /// <summary>Writes the suffix array of <paramref name="text"/> (values below <paramref name="k"/>) into <paramref name="sa"/>.</summary>
-    public static void Build(ReadOnlySpan<byte> text, Span<int> sa)
+    /// <summary>Writes the suffix array of <paramref name="text"/> into <paramref name="sa"/>.</summary>
+    public static void Build(ReadOnlySpan<byte> text, Span<int> sa) => new Sorter().Sort(text, sa);
+
+    /// <summary>
+    /// SA-IS with its own work buffers (kept between calls): the text as ints, the S/L types and the buckets of every
+    /// recursion level side by side (each level at most half the one above, so 2n of each suffices).
+    /// </summary>
+    internal sealed class Sorter
     {
-        int n = text.Length, k = 1;
-        int[] t = ArrayPool<int>.Shared.Rent(Math.Max(n, 1));
-        for (int i = 0; i < n; i++) k = Math.Max(k, (t[i] = text[i]) + 1);
-        Sais(t.AsSpan(0, n), sa[..n], k);
-        ArrayPool<int>.Shared.Return(t);
+        private int[] _text = [], _buckets = [];
+        private byte[] _types = [];
+
+        /// <summary>Makes the buffers for texts up to <paramref name="n"/> bytes.</summary>
+        public void Reserve(int n)
+        {
+            if (_text.Length >= n) return;
+            _text = new int[n];
+            _types = new byte[2 * n + 2];
+            _buckets = new int[2 * n + 1024];
+        }
+
+        public void Sort(ReadOnlySpan<byte> text, Span<int> sa)
+        {
+            int n = text.Length, k = 1;
+            Reserve(n);
+            for (int i = 0; i < n; i++) k = Math.Max(k, (_text[i] = text[i]) + 1);
+            Sais(_text.AsSpan(0, n), sa[..n], k, _types, _buckets);
+        }
     }
 
     private static bool IsLms(ReadOnlySpan<byte> type, int i) => i > 0 && type[i] == 1 && type[i - 1] == 0;
@@ -55,16 +75,16 @@ internal static class SuffixArray
         }
     }
 
-    private static void Sais(ReadOnlySpan<int> t, Span<int> sa, int k)
+    /// <param name="types">room for this level's types and the levels below (n + n/2 + …)</param>
+    /// <param name="buckets">room for this level's 2k bucket entries and the levels below</param>
+    private static void Sais(ReadOnlySpan<int> t, Span<int> sa, int k, Span<byte> types, Span<int> buckets)
     {
         int n = t.Length;
         if (n == 0) return;
         if (n == 1) { sa[0] = 0; return; }
-        byte[] typeArr = ArrayPool<byte>.Shared.Rent(n);
-        int[] bktArr = ArrayPool<int>.Shared.Rent(2 * k);
-        var type = typeArr.AsSpan(0, n);
-        var bkt = bktArr.AsSpan(0, k);
-        var counts = bktArr.AsSpan(k, k);
+        var type = types[..n];
+        var bkt = buckets[..k];
+        var counts = buckets.Slice(k, k);
         counts.Clear();
         foreach (int c in t) counts[c]++;
         type[n - 1] = 0;                      // 0 = L, 1 = S
@@ -99,7 +119,7 @@ internal static class SuffixArray
         // 3. sort the LMS suffixes: recurse when names repeat
         var s1 = sa[(n - n1)..];
         var sa1 = sa[..n1];
-        if (name < n1) Sais(s1, sa1, name);
+        if (name < n1) Sais(s1, sa1, name, types[n..], buckets[(2 * k)..]);
         else for (int i = 0; i < n1; i++) sa1[s1[i]] = i;
 
         // 4. induce the whole suffix array from the sorted LMS suffixes
@@ -115,8 +135,6 @@ internal static class SuffixArray
         }
         InduceL(t, sa, type, counts, bkt);
         InduceS(t, sa, type, counts, bkt);
-        ArrayPool<byte>.Shared.Return(typeArr);
-        ArrayPool<int>.Shared.Return(bktArr);
     }
 
     /// <summary>lcp[i] = length of the longest common prefix of the suffixes sa[i−1] and sa[i]; lcp[0] = 0 (Kasai).</summary>
