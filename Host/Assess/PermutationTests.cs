@@ -21,9 +21,9 @@ public sealed class PermutationStatistic
 /// the data and on up to 10,000 random permutations of it; a statistic fails when the original ranks among the
 /// 5 highest or 5 lowest (§5.1, counting ties on both sides). A statistic stops being computed once it has more than
 /// 5 permutations on each side: its counters can then only confirm the pass, so this changes no verdict (NIST's tool
-/// stops the same way). Permutation j is a Fisher–Yates shuffle of the data by its own xoshiro256** stream, and
-/// results are ranked in the order of j, so the outcome does not depend on the number of threads. Workers reuse
-/// their buffers: nothing is allocated per permutation.
+/// stops the same way). Permutation j is a uniformly random permutation of the data from its own xoshiro256**
+/// stream, and results are ranked in the order of j, so the outcome does not depend on the number of threads.
+/// Workers reuse their buffers: nothing is allocated per permutation.
 /// </summary>
 public static class PermutationTests
 {
