@@ -14,14 +14,14 @@ public static class AssessCommand
     public static Command Build()
     {
         var file = new Argument<string>("FILE") { Description = "raw samples, one per byte (its low --bits bits), as NIST's tools read them" };
-        var bits = new Option<int>("--bits") { Description = "bits per sample, 1..8 (the firmware's RAW samples have 2)", DefaultValueFactory = _ => 2 };
-        var claim = new Option<double?>("--claim") { Description = "claimed min-entropy in bits per sample (default: the firmware's 0.98 per bit, 1.96 per 2-bit sample)" };
-        var track = new Option<string>("--track") { Description = "non-iid | iid | both: SP 800-90B §6.3 estimators, §5 IID tests + most common value, or both", DefaultValueFactory = _ => "both" };
-        var json = new Option<string>("--json") { Description = "write the JSON report to FILE ('-' = stdout; the tables then go to stderr)" };
-        var restart = new Option<string>("--restart-matrix") { Description = "restart data for §3.1.4: --rows restarts of --cols samples each, one restart after another" };
-        var rows = new Option<int>("--rows") { Description = "restarts in the restart matrix", DefaultValueFactory = _ => 1000 };
-        var cols = new Option<int>("--cols") { Description = "samples per restart in the restart matrix", DefaultValueFactory = _ => 1000 };
-        var seed = new Option<ulong>("--seed") { Description = "seed of the permutation tests' shuffles (same seed, same counts)", DefaultValueFactory = _ => IidTrack.DefaultSeed };
+        var bits = new Option<int>("--bits") { HelpName = "1..8", Description = "bits per sample, 1..8 (the firmware's RAW samples have 2)", DefaultValueFactory = _ => 2 };
+        var claim = new Option<double?>("--claim") { HelpName = "H", Description = "claimed min-entropy in bits per sample (default: the firmware's 0.98 per bit, 1.96 per 2-bit sample)" };
+        var track = new Option<string>("--track") { HelpName = "non-iid|iid|both", Description = "SP 800-90B §6.3 estimators, §5 IID tests + most common value, or both", DefaultValueFactory = _ => "both" };
+        var json = new Option<string>("--json") { HelpName = "FILE|-", Description = "write the JSON report to FILE ('-' = stdout; the tables then go to stderr)" };
+        var restart = new Option<string>("--restart-matrix") { HelpName = "FILE", Description = "restart data for §3.1.4: --rows restarts of --cols samples each, one restart after another" };
+        var rows = new Option<int>("--rows") { HelpName = "R", Description = "restarts in the restart matrix", DefaultValueFactory = _ => 1000 };
+        var cols = new Option<int>("--cols") { HelpName = "C", Description = "samples per restart in the restart matrix", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<ulong>("--seed") { HelpName = "N", Description = "seed of the permutation tests' shuffles (same seed, same counts)", DefaultValueFactory = _ => IidTrack.DefaultSeed };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress bar" };
         var c = new Command("assess", "SP 800-90B entropy assessment of raw samples (non-IID and IID tracks, restart tests) against the claimed min-entropy");
         c.Arguments.Add(file);
