@@ -120,7 +120,7 @@ namespace Qrng.Host.Tests.Assess
             "sparse-3bit" => Sparse(100_000, 6),
             "markov-iid-1bit" => Markov(0.75, 0.6, 20_000, 7),
             "uniform-small-2bit" => Uniform(2, 10_000, 9),
-            "markov-small-1bit" => Markov(0.75, 0.6, 2_000, 10),
+            "markov-small-1bit" => Markov(0.75, 0.6, 1_000, 10),
             "restart-2bit" => Uniform(2, 1_000_000, 8),
             "bzip2-bytes" => Uniform(8, 600_000, 11),
             "bzip2-runs" => Runs(200_000, 12),
