@@ -17,7 +17,7 @@ public static class QrngCli
         (Ok, "success"),
         (Missed, "model thresholds: the configuration misses epsilon"),
         (BadInput, "bad input or an I/O error (one line on stderr)"),
-        (Unhealthy, "stream: the source stayed unhealthy (no output file)"),
+        (Unhealthy, "stream: the source stayed unhealthy (no output file); assess: the data do not support the claimed min-entropy"),
         (InternalError, "internal error (a bug; please report it)"),
         (130, "stopped by SIGINT (Ctrl-C)"),
         (BrokenPipe, "the reader of the output went away (a closed pipe)"),
@@ -30,6 +30,7 @@ public static class QrngCli
             + string.Join("\n", ExitCodes.Select(e => $"  {e.Code} {e.Meaning}")));
         root.Subcommands.Add(StreamCommand.Build());
         root.Subcommands.Add(ModelCommands.Build());
+        root.Subcommands.Add(AssessCommand.Build());
         return root;
     }
 

@@ -150,6 +150,21 @@ namespace Qrng.Host.Tests
             { ["model", "thresholds", "--pixels", "60"], "sensor.width" },
             { ["model", "thresholds", "--pixels", "16", "--n", "16"], "pixel count" },
 
+            // assess
+            { ["assess"], "FILE" },
+            { ["assess", ""], null },
+            { ["assess", "{dir}"], "is a directory" },
+            { ["assess", "{missing}"], "not found" },
+            { ["assess", "{empty}"], "0 samples" },
+            { ["assess", "{garbage}"], "samples" },
+            { ["assess", "{dark}", "--bits", "0"], "--bits" },
+            { ["assess", "{dark}", "--bits", "abc"], "--bits" },
+            { ["assess", "{dark}", "--track", Esc + "[2J"], "\\x1b[2J" },
+            { ["assess", "{dark}", "--claim", "-1"], "--claim" },
+            { ["assess", "{dark}", "--json", "{missing}/r.json"], "no such directory" },
+            { ["assess", "{dark}", "--rows", "5"], "--restart-matrix" },
+            { ["assess", "{dark}", "--restart-matrix", "{missing}"], "not found" },
+
             // model fit-noise
             { ["model", "fit-noise"], "FILE" },
             { ["model", "fit-noise", ""], "histogram" },
