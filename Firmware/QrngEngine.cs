@@ -54,7 +54,9 @@ namespace Qrng.Firmware
             Status.LedDuty = _light.Duty;
             _noise = new NoiseCheck(config);
             _drbg = new DrbgOutput(config, personalization);
-            _pool = new EntropyPool(_drbg.MaxTakeBytes, config.AptWindow);
+            // full-entropy mode turns every committed symbol into output: the pool holds a frame's worth, not one seed's
+            int committed = config.Mode == OutputMode.FullEntropy && (config.PixelCount / 4) > _drbg.MaxTakeBytes ? config.PixelCount / 4 : _drbg.MaxTakeBytes;
+            _pool = new EntropyPool(committed, config.AptWindow);
             _symbols = new SymbolTests(config, _watch, _pool);
             if (!DrbgSelfTest.EnsurePassed())
             {
