@@ -84,7 +84,8 @@ namespace Qrng.Emulator
         public static EmulatedBoard Streaming(int width, int height, uint seed)
         {
             var config = new FirmwareConfig();
-            config.Apply("sensor.width = " + width + "\nsensor.height = " + height + "\n");
+            // a PSRAM-sized heap budget: the largest frames do not fit an ESP32 without PSRAM (DeviceBudget)
+            config.Apply("sensor.width = " + width + "\nsensor.height = " + height + "\ndevice.heap_bytes = 4000000\n");
             EmulatedBoard board = EmulatedBoard.WithShotNoise(config, seed, new CountingSink(), null);
             for (int i = 0; i < 5000 && board.Status.State != EngineState.Streaming; i++)
             {

@@ -7,7 +7,8 @@ namespace Qrng.Benchmarks
     /// <summary>
     /// `dotnet run -c Release --project Host/Benchmarks -- --device`: the firmware's cost per frame (8x8 and the largest
     /// frame, 128x100) and per KiB of Hash_DRBG output, measured by the same code (Emulator/DeviceBench.cs) on the
-    /// Linux nanoCLR and on .NET in one run, plus the smallest managed heap the firmware streams in on nanoCLR.
+    /// Linux nanoCLR and on .NET in one run, plus the smallest managed heap the firmware streams in on nanoCLR
+    /// (on a ThinSensor, so without the emulator's own memory).
     /// </summary>
     public static class DeviceCost
     {
@@ -25,6 +26,8 @@ namespace Qrng.Benchmarks
             Console.Error.WriteLine("device benchmark: .NET twin ...");
             DeviceBench.FrameTicks(8, 8, SmallFrames, out _);                 // warm-up (JIT)
             long netSmall = DeviceBench.FrameTicks(8, 8, SmallFrames, out long netSmallCapture);
+            DeviceBench.FrameTicks(64, 56, LargeFrames, out _);
+            long netEsp = DeviceBench.FrameTicks(64, 56, LargeFrames, out long netEspCapture);
             DeviceBench.FrameTicks(128, 100, LargeFrames, out _);
             long netLarge = DeviceBench.FrameTicks(128, 100, LargeFrames, out long netLargeCapture);
             DeviceBench.DrbgTicksPerKiB(DrbgKiB);
@@ -34,11 +37,13 @@ namespace Qrng.Benchmarks
 
             NanoClrBinary clr = NativeBuild.Ensure(paths, NativeBuild.DefaultFlavor, Console.Error.WriteLine);
             var build = new DeviceBuild(paths, Console.Error.WriteLine);
-            string[] projects = ["Emulator/Emulator.nfproj", "Firmware/Firmware.nfproj", "Drivers/Drivers.nfproj", "Hash_DRBG/Hash_DRBG.nfproj"];
+            string[] projects = HeapFit.FirmwareProjects;
             DeviceAssembly bench = DeviceProgram.Build(paths, build, "DeviceBench", DeviceProgram.WithMain("using Qrng.Emulator;", $$"""
                             long capture;
                             long loop = DeviceBench.FrameTicks(8, 8, {{SmallFrames}}, out capture);
                             Console.WriteLine("bench small " + loop + " " + capture);
+                            loop = DeviceBench.FrameTicks(64, 56, {{LargeFrames}}, out capture);
+                            Console.WriteLine("bench esp " + loop + " " + capture);
                             loop = DeviceBench.FrameTicks(128, 100, {{LargeFrames}}, out capture);
                             Console.WriteLine("bench large " + loop + " " + capture);
                             Console.WriteLine("bench drbg " + DeviceBench.DrbgTicksPerKiB({{DrbgKiB}}));
@@ -56,8 +61,9 @@ namespace Qrng.Benchmarks
                 .Select(l => l.Split(' ')).ToDictionary(p => p[1], p => p.Skip(2).Select(long.Parse).ToArray());
 
             Console.Error.WriteLine("device benchmark: smallest heap the firmware streams in on nanoCLR (bisection) ...");
-            int heapSmall = Heap(paths, build, clr, 8, 8, projects);
-            int heapLarge = Heap(paths, build, clr, 128, 100, projects);
+            int heapSmall = Heap(paths, build, clr, 8, 8);
+            int heapEsp = Heap(paths, build, clr, 64, 56);
+            int heapLarge = Heap(paths, build, clr, 128, 100);
 
             string Us(long ticks) => (ticks / 10.0).ToString(ticks < 10_000 ? "F1" : "F0", CultureInfo.InvariantCulture) + " µs";
             string Ratio(long a, long b) => b <= 0 ? "-" : ((double)a / b).ToString("F0", CultureInfo.InvariantCulture) + "×";
@@ -66,25 +72,24 @@ namespace Qrng.Benchmarks
             void Row(string name, long nano, long net) => Console.WriteLine($"| {name} | {Us(nano)} | {Us(net)} | {Ratio(nano, net)} |");
             Row("frame 8×8, whole loop (capture, tests, 4 KiB out)", results["small"][0], netSmall);
             Row("frame 8×8, capture only (emulated module + driver)", results["small"][1], netSmallCapture);
-            Row("frame 128×100, whole loop", results["large"][0], netLarge);
+            Row("frame 64×56 (the largest an ESP32 without PSRAM accepts), whole loop", results["esp"][0], netEsp);
+            Row("frame 64×56, capture only", results["esp"][1], netEspCapture);
+            Row("frame 128×100 (needs a board with PSRAM), whole loop", results["large"][0], netLarge);
             Row("frame 128×100, capture only", results["large"][1], netLargeCapture);
             Row("Hash_DRBG, per KiB (4 KiB requests)", results["drbg"][0], netDrbg);
             Row("1000 loop iterations with one native call", results["loop"][0], netLoop);
-            Console.WriteLine($"| managed heap to stream, 8×8 | {heapSmall / 1024} KiB | - | - |");
-            Console.WriteLine($"| managed heap to stream, 128×100 | {heapLarge / 1024} KiB | - | - |");
+            Console.WriteLine($"| managed heap the firmware streams in, 8×8 | {heapSmall / 1024.0:F1} KiB | - | - |");
+            Console.WriteLine($"| managed heap the firmware streams in, 64×56 | {heapEsp / 1024.0:F1} KiB | - | - |");
+            Console.WriteLine($"| managed heap the firmware streams in, 128×100 | {heapLarge / 1024.0:F1} KiB | - | - |");
             return 0;
         }
 
-        private static int Heap(Paths paths, DeviceBuild build, NanoClrBinary clr, int width, int height, string[] projects)
+        /// <summary>The smallest heap the firmware (on a ThinSensor: no emulator memory) streams in, in bytes.</summary>
+        private static int Heap(Paths paths, DeviceBuild build, NanoClrBinary clr, int width, int height)
         {
-            DeviceAssembly fit = DeviceProgram.Build(paths, build, $"HeapFit{width}x{height}", DeviceProgram.WithMain("using Qrng.Emulator;", $$"""
-                            EmulatedBoard board = DeviceBench.Streaming({{width}}, {{height}}, 7);
-                            for (int i = 0; i < 5; i++)
-                            {
-                                board.Step();
-                            }
-                """), projects);
-            return HeapFit.Smallest(clr, fit);
+            DeviceAssembly fit = HeapFit.FirmwareProgram(paths, build, $"HeapFit{width}x{height}",
+                $"sensor.width = {width}\nsensor.height = {height}\ndevice.heap_bytes = 4000000\n");
+            return HeapFit.Smallest(clr, fit, step: 512);
         }
     }
 }

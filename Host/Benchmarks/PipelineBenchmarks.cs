@@ -15,7 +15,7 @@ namespace Qrng.Benchmarks
     {
         private Board _board;
 
-        [Params("8x8", "128x100")]
+        [Params("8x8", "64x56", "128x100")]
         public string Frame { get; set; }
 
         [GlobalSetup]
@@ -23,7 +23,7 @@ namespace Qrng.Benchmarks
         {
             var cfg = new FirmwareConfig();
             string[] wh = Frame.Split('x');
-            cfg.Apply($"sensor.width = {wh[0]}\nsensor.height = {wh[1]}\n");
+            cfg.Apply($"sensor.width = {wh[0]}\nsensor.height = {wh[1]}\ndevice.heap_bytes = 4000000\n");   // 128x100 needs a board with PSRAM
             _board = new Board(cfg, new StreamSink(Stream.Null, long.MaxValue), 1);
             for (int i = 0; i < 200; i++) _board.Step();
             if (_board.Status.State != EngineState.Streaming) throw new InvalidOperationException(_board.Status.Summary());
