@@ -28,6 +28,24 @@ namespace Qrng.Drivers
         void Write(byte[] buffer, int offset, int count);
     }
 
+    /// <summary>
+    /// The serial link to the host: bytes out (the random stream and reply frames) and bytes in (commands). Reading
+    /// never waits: it returns what has arrived, 0 when nothing has.
+    /// </summary>
+    public interface ISerialLink : IByteSink
+    {
+        int Read(byte[] buffer, int offset, int count);
+
+        /// <summary>Switches the line to another baud rate (after everything written so far has gone out).</summary>
+        void SetBaud(int baud);
+    }
+
+    /// <summary>Milliseconds since boot (uptime, time-outs).</summary>
+    public interface IClock
+    {
+        long ElapsedMilliseconds { get; }
+    }
+
     /// <summary>Waiting. The board sleeps; the virtual board does not need to.</summary>
     public interface IDelay
     {

@@ -150,6 +150,9 @@ namespace Qrng.Emulator
 
         public long Frames { get; private set; }
 
+        /// <summary>Software resets of the sensor (COM7 bit 7): the driver's Initialize.</summary>
+        public long Resets { get; private set; }
+
         public long SpiTransfers { get; private set; }
 
         private void PowerOn()
@@ -316,6 +319,7 @@ namespace Qrng.Emulator
             bool sensorBank = (_dsp[0xFF] & 1) == 1;
             if (sensorBank && reg == 0x12 && (value & 0x80) != 0)
             {
+                Resets++;
                 PowerOn();
                 _dsp[0xFF] = 1;
                 _sensor[0xFF] = 1;

@@ -20,7 +20,8 @@ namespace Qrng.Emulator
             Delay = new CountingDelay();
             Driver = new ArduCamOv2640(camera, camera, Delay, config.Width, config.Height);
             Driver.Exposure = config.Exposure;
-            App = new App(Driver, Led, uart, Delay, log, config);
+            var link = uart as ISerialLink;
+            App = new App(Driver, Led, link != null ? link : new LoopbackLink(uart), Delay, new EmulatedClock(Delay, camera), log, config);
         }
 
         public FirmwareConfig Config { get; private set; }

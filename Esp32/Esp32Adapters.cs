@@ -3,6 +3,7 @@ using System.Device.I2c;
 using System.Device.Pwm;
 using System.Device.Spi;
 using System.IO.Ports;
+using System.Threading;
 using Qrng.Drivers;
 
 namespace Qrng.Esp32
@@ -78,21 +79,58 @@ namespace Qrng.Esp32
         }
     }
 
-    /// <summary>IByteSink over a SerialPort (COM2 on the DevKitC: COM1 belongs to the debugger).</summary>
-    public sealed class Esp32Serial : IByteSink
+    /// <summary>
+    /// The serial link over a SerialPort (COM2 on the DevKitC: COM1 belongs to the debugger). Reading takes only what
+    /// has arrived (BytesToRead), so the loop never waits for the host.
+    /// </summary>
+    public sealed class Esp32Serial : ISerialLink
     {
+        private const int TxBuffer = 4096;
         private readonly SerialPort _port;
 
         public Esp32Serial(string portName, int baud)
         {
             _port = new SerialPort(portName, baud);
-            _port.WriteBufferSize = 4096;
+            _port.WriteBufferSize = TxBuffer;
+            _port.ReadBufferSize = 1024;
             _port.Open();
         }
 
         public void Write(byte[] buffer, int offset, int count)
         {
             _port.Write(buffer, offset, count);
+        }
+
+        public int Read(byte[] buffer, int offset, int count)
+        {
+            int available = _port.BytesToRead;
+            if (available <= 0)
+            {
+                return 0;
+            }
+
+            return _port.Read(buffer, offset, available < count ? available : count);
+        }
+
+        public void SetBaud(int baud)
+        {
+            // the reply that announced the change must leave at the old rate: wait out a full transmit buffer
+            Thread.Sleep(((TxBuffer * 10 * 1000) / _port.BaudRate) + 10);
+            _port.BaudRate = baud;
+        }
+    }
+
+    /// <summary>
+    /// Uptime from the system clock, which no one sets on this board (no network, no SNTP). mscorlib's DateTime, not
+    /// Environment.TickCount64, which needs the Runtime.Native package for one property.
+    /// </summary>
+    public sealed class Esp32Clock : IClock
+    {
+        private readonly long _start = DateTime.UtcNow.Ticks;
+
+        public long ElapsedMilliseconds
+        {
+            get { return (DateTime.UtcNow.Ticks - _start) / TimeSpan.TicksPerMillisecond; }
         }
     }
 }

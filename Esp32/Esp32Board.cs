@@ -18,7 +18,7 @@ namespace Qrng.Esp32
 
         public IImageSensor Sensor;
         public IPwmOutput Led;
-        public IByteSink Serial;
+        public ISerialLink Serial;
 
         public static Esp32Board Open(FirmwareConfig config)
         {

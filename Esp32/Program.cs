@@ -40,7 +40,7 @@ namespace Qrng.Esp32
 
         private static object CreateApp()
         {
-            return new App(_board.Sensor, _board.Led, _board.Serial, new SleepDelay(), new ConsoleLog(), _config);
+            return new App(_board.Sensor, _board.Led, _board.Serial, new SleepDelay(), new Esp32Clock(), new ConsoleLog(), _config);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using Qrng.Drivers;
+using Qrng.Firmware.Protocol;
 
 namespace Qrng.Firmware
 {
@@ -21,26 +22,41 @@ namespace Qrng.Firmware
 
     /// <summary>
     /// The application loop body that <c>Program.Main</c> runs forever on the board and the emulated boards run on the
-    /// host and on nanoCLR: one pipeline step, recovery from any driver exception (the loop never dies), a status line
-    /// every 100 frames and, while no frame comes (the sensor is down, a persistent failure pauses the engine, the
-    /// self-test failed), every 10 idle ticks of one second each.
+    /// host and on nanoCLR: the serial protocol's input (<see cref="DeviceProtocol.Poll"/>), one pipeline step, the
+    /// step's frames (<see cref="DeviceProtocol.AfterStep"/>), recovery from any driver exception (the loop never
+    /// dies), a status line every 100 frames and, while no frame comes (the sensor is down, a persistent failure
+    /// pauses the engine, the self-test failed), every 10 idle ticks of one second each; the host's commands are
+    /// still answered during an idle tick.
     /// </summary>
     public sealed class App
     {
         public const int ReportEveryFrames = 100;
         public const int ReportEveryIdleTicks = 10;
         public const int IdleTickMilliseconds = 1000;
+        public const int IdlePolls = 10;
+        private readonly IImageSensor _sensor;
+        private readonly IPwmOutput _led;
         private readonly IDelay _delay;
         private readonly ILog _log;
         private long _nextReport;
         private int _idleTicks;
         private EngineState _reported = EngineState.Streaming;
 
+        /// <summary>A board whose UART only sends (no commands reach it) and whose clock is the delay's, when it counts.</summary>
         public App(IImageSensor sensor, IPwmOutput led, IByteSink uart, IDelay delay, ILog log, FirmwareConfig config)
+            : this(sensor, led, uart as ISerialLink != null ? (ISerialLink)uart : new SendOnlyLink(uart), delay, delay as IClock != null ? (IClock)delay : new StoppedClock(), log, config)
         {
+        }
+
+        public App(IImageSensor sensor, IPwmOutput led, ISerialLink link, IDelay delay, IClock clock, ILog log, FirmwareConfig config)
+        {
+            _sensor = sensor;
+            _led = led;
             _delay = delay;
             _log = log;
-            Engine = new QrngEngine(sensor, led, uart, config, Personalization.For(config));
+            Config = config;
+            Protocol = new DeviceProtocol(this, link, clock);
+            Engine = new QrngEngine(sensor, led, Protocol, config, Personalization.For(config));
             Log("qrng " + Personalization.FirmwareVersion + " serial " + config.DeviceSerial + ": " + config.Width + "x" + config.Height
                 + " pixels, RCT cutoff " + Engine.RctCutoff + ", APT cutoff " + Engine.AptCutoff + ", output " + (config.Mode == OutputMode.FullEntropy ? "full-entropy" : "drbg")
                 + ", heap budget " + DeviceBudget.Estimate(config) + " of " + config.HeapBytes + " bytes");
@@ -48,23 +64,38 @@ namespace Qrng.Firmware
 
         public QrngEngine Engine { get; private set; }
 
+        /// <summary>The configuration in force (CONFIG SET replaces it until the next reset).</summary>
+        public FirmwareConfig Config { get; private set; }
+
+        public DeviceProtocol Protocol { get; private set; }
+
+        /// <summary>The sensor driver's type, for INFO.</summary>
+        public string SensorName
+        {
+            get { return _sensor.GetType().FullName; }
+        }
+
         /// <summary>One iteration of the device loop.</summary>
         public void Tick()
         {
             try
             {
+                Protocol.Poll();
+                Engine.Demand = Protocol.Demand;
                 Engine.Step();
+                Protocol.AfterStep();
             }
             catch (Exception e)
             {
                 // a UART/PWM/bus driver threw (this step's output may be cut short): restart the pipeline from a fresh
                 // start-up test and a fresh DRBG instantiation, never the loop; the SensorDown pause below follows
+                Protocol.Abandon();
                 Engine.RecoverFromUnexpectedError(e.Message);
                 Log("qrng: " + e.Message);
             }
 
             EngineStatus s = Engine.Status;
-            bool idle = s.State == EngineState.SelfTestFailed || s.State == EngineState.SensorDown || s.State == EngineState.Error;
+            bool idle = Idle(s.State);
             _idleTicks = idle ? _idleTicks + 1 : 0;
             bool entered = idle && s.State != _reported;
             if (_log != null && (s.Frames >= _nextReport || entered || _idleTicks >= ReportEveryIdleTicks))
@@ -77,8 +108,63 @@ namespace Qrng.Firmware
             _reported = s.State;
             if (idle)
             {
-                _delay.Milliseconds(IdleTickMilliseconds);
+                IdleTick(s.State);
             }
+        }
+
+        private static bool Idle(EngineState state)
+        {
+            return state == EngineState.SelfTestFailed || state == EngineState.SensorDown || state == EngineState.Error;
+        }
+
+        /// <summary>A second without frames; commands are answered every tenth of it, and a SELFTEST ends it.</summary>
+        private void IdleTick(EngineState state)
+        {
+            for (int i = 0; i < IdlePolls; i++)
+            {
+                _delay.Milliseconds(IdleTickMilliseconds / IdlePolls);
+                try
+                {
+                    Protocol.Poll();
+                    Protocol.AfterStep();
+                }
+                catch (Exception e)
+                {
+                    Protocol.Abandon();
+                    Log("qrng: " + e.Message);
+                }
+
+                if (Engine.Status.State != state)
+                {
+                    return;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Replaces the configuration and restarts the pipeline with it (CONFIG SET; not persisted). The old engine's
+        /// entropy and DRBG state are zeroised first. Returns null, or why the new configuration did not start (the
+        /// old one is then back).
+        /// </summary>
+        public string Reconfigure(FirmwareConfig next)
+        {
+            EngineStatus counters = Engine.Status;
+            Engine.Shutdown();
+            Engine = null;                                        // its buffers may go before the new ones are allocated
+            string refused = null;
+            try
+            {
+                Engine = new QrngEngine(_sensor, _led, Protocol, next, Personalization.For(next));
+                Config = next;
+            }
+            catch (Exception e)
+            {
+                Engine = new QrngEngine(_sensor, _led, Protocol, Config, Personalization.For(Config));
+                refused = "the pipeline did not start with it (" + e.Message + "); the previous configuration is back";
+            }
+
+            Engine.Status.CountersFrom(counters);
+            return refused;
         }
 
         private void Log(string text)
@@ -86,6 +172,40 @@ namespace Qrng.Firmware
             if (_log != null)
             {
                 _log.Line(text);
+            }
+        }
+
+        /// <summary>A link for a sink that only takes bytes.</summary>
+        private sealed class SendOnlyLink : ISerialLink
+        {
+            private readonly IByteSink _sink;
+
+            public SendOnlyLink(IByteSink sink)
+            {
+                _sink = sink;
+            }
+
+            public void Write(byte[] buffer, int offset, int count)
+            {
+                _sink.Write(buffer, offset, count);
+            }
+
+            public int Read(byte[] buffer, int offset, int count)
+            {
+                return 0;
+            }
+
+            public void SetBaud(int baud)
+            {
+            }
+        }
+
+        /// <summary>No clock: frame time-outs never fire.</summary>
+        private sealed class StoppedClock : IClock
+        {
+            public long ElapsedMilliseconds
+            {
+                get { return 0; }
             }
         }
     }

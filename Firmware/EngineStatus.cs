@@ -19,6 +19,28 @@ namespace Qrng.Firmware
         /// is in <see cref="EngineStatus.Persistent"/>; the engine waits, then starts over from the sensor.
         /// </summary>
         Error = 5,
+        /// <summary>
+        /// Exporting raw symbols on the host's explicit request (the serial protocol's RAW and RESTART-RAW): the pool is
+        /// empty and the DRBG zeroised; nothing is credited or output. Afterwards a fresh start-up test and instantiation.
+        /// </summary>
+        RawExport = 6,
+    }
+
+    /// <summary>What a raw export wants after a frame (<see cref="IRawSink.Take"/>).</summary>
+    public enum RawNext
+    {
+        More = 0,
+        /// <summary>Restart the noise source (sensor reset, LED off and on), then more (SP 800-90B §3.1.4).</summary>
+        Restart = 1,
+        Done = 2,
+    }
+
+    /// <summary>Where raw symbols go on request: the pixels of a frame that passed the frame checks.</summary>
+    public interface IRawSink
+    {
+        /// <param name="frame">10-bit pixel values; a symbol is bits 2-3</param>
+        /// <param name="masked">pixels masked as stuck, dead or hot: not part of the noise source's output</param>
+        RawNext Take(ushort[] frame, bool[] masked);
     }
 
     /// <summary>What the device serves (docs/pipeline.md, output modes).</summary>
@@ -111,6 +133,31 @@ namespace Qrng.Firmware
         public int LastMean;
         public int LastLow;
         public int LastHigh;
+
+        /// <summary>Takes over the counters of an engine being replaced (CONFIG SET): they count since boot.</summary>
+        public void CountersFrom(EngineStatus old)
+        {
+            Frames = old.Frames;
+            FramesPassed = old.FramesPassed;
+            FramesFailedLow = old.FramesFailedLow;
+            FramesFailedHigh = old.FramesFailedHigh;
+            FramesReplayed = old.FramesReplayed;
+            FramesOutOfWindow = old.FramesOutOfWindow;
+            NoiseFailures = old.NoiseFailures;
+            NoiseBlocks = old.NoiseBlocks;
+            SensorErrors = old.SensorErrors;
+            RctFailures = old.RctFailures;
+            AptFailures = old.AptFailures;
+            StartupFailures = old.StartupFailures;
+            StuckPixels = old.StuckPixels;
+            BadPixels = old.BadPixels;
+            StartupTestsPassed = old.StartupTestsPassed;
+            Instantiations = old.Instantiations;
+            Reseeds = old.Reseeds;
+            CreditedMilliBits = old.CreditedMilliBits;
+            BytesOut = old.BytesOut;
+            ErrorEntries = old.ErrorEntries;
+        }
 
         public static string Describe(Fault fault, int detail)
         {

@@ -61,6 +61,9 @@ namespace Qrng.Firmware
         public int UartBaud = 921600;
         public string DeviceSerial = "unprovisioned";
 
+        /// <summary>The key of the serial protocol's authenticated frames (device.hmac_key, 16..64 bytes), or null: no authentication.</summary>
+        public byte[] HmacKey;
+
         /// <summary>The managed heap the firmware may use, in bytes: Validate() refuses what would not fit (DeviceBudget).</summary>
         public int HeapBytes = DeviceBudget.Esp32HeapBytes;
 
@@ -116,11 +119,43 @@ namespace Qrng.Firmware
             Validate();
         }
 
+        /// <summary>A copy to change without touching this one (the key bytes are shared: never changed in place).</summary>
+        public FirmwareConfig Copy()
+        {
+            return (FirmwareConfig)MemberwiseClone();
+        }
+
+        /// <summary>Every key with its value, one <c>key = value</c> per line; <see cref="Apply"/> reads it back. The HMAC key is not shown.</summary>
+        public string ToText()
+        {
+            return "health.t_minus = " + TMinus + "\n" + "health.t_plus = " + TPlus + "\n" + "health.n_minus = " + NMinus + "\n"
+                + "health.n_plus = " + NPlus + "\n" + "health.claimed_millibits_per_symbol = " + ClaimedMilliBitsPerSymbol + "\n"
+                + "health.alpha_exponent = " + AlphaExponent + "\n" + "health.apt_window = " + AptWindow + "\n"
+                + "health.startup_symbols = " + StartupSymbols + "\n" + "health.pixel_repeat_cutoff = " + PixelRepeatCutoff + "\n"
+                + "health.replay_frames = " + ReplayFrames + "\n" + "health.seed_margin_percent = " + SeedMarginPercent + "\n"
+                + "health.startup_retries = " + StartupRetries + "\n" + "health.persistent_frames = " + PersistentFrames + "\n"
+                + "health.noise_block = " + NoiseBlock + "\n" + "noise.k_milli = " + NoiseGainMilli + "\n" + "noise.mu_r_milli = " + NoiseOffsetMilli + "\n"
+                + "noise.sigma_r_milli = " + NoiseSigmaMilli + "\n" + "noise.quantum = " + NoiseQuantum + "\n"
+                + "sensor.width = " + Width + "\n" + "sensor.height = " + Height + "\n" + "sensor.exposure = " + Exposure + "\n"
+                + "led.target_mean = " + LedTargetMean + "\n" + "led.min_mean = " + LedMinMean + "\n" + "led.max_mean = " + LedMaxMean + "\n"
+                + "led.gain = " + LedGain + "\n" + "led.initial_duty = " + LedInitialDuty + "\n" + "led.pwm_hz = " + LedPwmHz + "\n"
+                + "output.bytes_per_frame = " + OutputBytesPerFrame + "\n" + "output.mode = " + (Mode == OutputMode.FullEntropy ? "full-entropy" : "drbg") + "\n"
+                + "uart.baud = " + UartBaud + "\n" + "device.serial = " + DeviceSerial + "\n" + "device.heap_bytes = " + HeapBytes + "\n"
+                + (HmacKey == null ? "# device.hmac_key: none (frames are not authenticated)\n" : "# device.hmac_key: set (not shown)\n");
+        }
+
         private void Set(string key, string value, int line)
         {
             if (key == "device.serial")
             {
+                Check(value.Length >= 1 && value.Length <= 32 && Printable(value), "line " + line + ": device.serial: 1..32 printable ASCII characters without spaces");
                 DeviceSerial = value;
+                return;
+            }
+
+            if (key == "device.hmac_key")
+            {
+                HmacKey = value.Length == 0 ? null : Hex(value, line);
                 return;
             }
 
@@ -177,6 +212,46 @@ namespace Qrng.Firmware
                 case "uart.baud": UartBaud = v; break;
                 default: throw new ConfigException("line " + line + ": unknown key '" + key + "'");
             }
+        }
+
+        private static bool Printable(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (text[i] <= ' ' || text[i] > '~')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>A key in hex: 32..128 digits (16..64 bytes).</summary>
+        private static byte[] Hex(string value, int line)
+        {
+            Check(value.Length >= 32 && value.Length <= 128 && value.Length % 2 == 0, "line " + line + ": device.hmac_key: 32..128 hex digits (16..64 bytes), or empty for none");
+            var key = new byte[value.Length / 2];
+            for (int i = 0; i < value.Length; i++)
+            {
+                int c = value[i], d;
+                if (c >= '0' && c <= '9')
+                {
+                    d = c & 0x0F;
+                }
+                else if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))
+                {
+                    d = (c & 0x07) + 9;                            // 'a'/'A' = 0x61/0x41: low bits 1..6
+                }
+                else
+                {
+                    throw new ConfigException("line " + line + ": device.hmac_key: '" + value[i] + "' is not a hex digit");
+                }
+
+                key[i / 2] = (byte)(key[i / 2] | (d << ((i & 1) == 0 ? 4 : 0)));
+            }
+
+            return key;
         }
 
         private static int ParseInt(string value, string key, int line)

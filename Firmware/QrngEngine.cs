@@ -30,6 +30,7 @@ namespace Qrng.Firmware
         private readonly DrbgOutput _drbg;
         private ushort[] _frame;
         private ushort[] _previous;
+        private IRawSink _raw;
         private bool _sensorReady, _havePrevious;
         private int _startupFailures, _faultRun, _errorsInARow, _pauseTicks;
         private Fault _runFault;
@@ -44,6 +45,7 @@ namespace Qrng.Firmware
 
             _sensor = sensor;
             _out = output;
+            Demand = int.MaxValue;
             _cfg = config;
             _frame = new ushort[config.PixelCount];
             _previous = new ushort[config.PixelCount];
@@ -70,6 +72,18 @@ namespace Qrng.Firmware
         }
 
         public EngineStatus Status { get; private set; }
+
+        /// <summary>
+        /// The most output bytes the next <see cref="Step"/> may make: unlimited in the plain stream, the bytes a READ
+        /// still wants in the serial protocol's command mode (0: none are made; reseeding goes on).
+        /// </summary>
+        public int Demand { get; set; }
+
+        /// <summary>True while raw symbols go to a sink (<see cref="StartRaw"/>); a fault that is not one frame's ends it.</summary>
+        public bool RawActive
+        {
+            get { return _raw != null; }
+        }
 
         public int RctCutoff
         {
@@ -178,6 +192,12 @@ namespace Qrng.Firmware
 
             s.FramesPassed++;
             _faultRun = 0;
+            if (s.State == EngineState.RawExport)
+            {
+                ExportRaw();
+                return;
+            }
+
             Fault symbols = _symbols.Run(_frame, s.State == EngineState.StartupTest);
             if (symbols != Fault.None)
             {
@@ -281,7 +301,7 @@ namespace Qrng.Firmware
 
                 if (s.State == EngineState.Streaming)
                 {
-                    _drbg.Serve(_pool, _out, s);
+                    _drbg.Serve(_pool, _out, s, Demand);
                 }
             }
             catch (DrbgException)
@@ -306,6 +326,7 @@ namespace Qrng.Firmware
             {
                 _sensor.Initialize();
                 _sensorReady = true;
+                _light.Resume();                                  // after a restart of the noise source the LED was off
                 _noise.Restart();
                 Restart(Fault.None, 0);
                 return true;
@@ -384,7 +405,7 @@ namespace Qrng.Firmware
             }
 
             ClearEntropy();
-            s.State = EngineState.StartupTest;
+            s.State = _raw != null ? EngineState.RawExport : EngineState.StartupTest;
             return false;
         }
 
@@ -415,6 +436,7 @@ namespace Qrng.Firmware
             s.Persistent = persistent;
             s.PersistentDetail = detail;
             s.ErrorEntries++;
+            _raw = null;                                          // a raw export ends with the source's failure
             ClearEntropy();
             _drbg.Zeroise();
             int shift = _errorsInARow < LongestPauseShift ? _errorsInARow : LongestPauseShift;
@@ -445,6 +467,106 @@ namespace Qrng.Firmware
         }
 
         /// <summary>
+        /// Starts a raw export on the host's explicit request (RAW, RESTART-RAW): the pool is emptied and the DRBG
+        /// zeroised first, and the symbols of every frame that passes the frame checks go to <paramref name="sink"/>
+        /// instead of the pool, so that no exported symbol is ever credited. False when the source is failed.
+        /// </summary>
+        public bool StartRaw(IRawSink sink)
+        {
+            EngineStatus s = Status;
+            if (s.State == EngineState.SelfTestFailed || s.State == EngineState.Error)
+            {
+                return false;
+            }
+
+            _raw = sink;
+            _drbg.Zeroise();
+            if (s.State == EngineState.SensorDown)
+            {
+                ClearEntropy();                                   // the export starts once the sensor answers
+            }
+            else
+            {
+                Restart(Fault.None, 0);
+            }
+
+            return true;
+        }
+
+        /// <summary>Ends a raw export (done or cancelled): a fresh start-up test and a fresh instantiation follow.</summary>
+        public void StopRaw()
+        {
+            if (_raw == null)
+            {
+                return;
+            }
+
+            _raw = null;
+            _drbg.Zeroise();
+            if (Status.State == EngineState.RawExport)
+            {
+                Restart(Fault.None, 0);
+            }
+        }
+
+        private void ExportRaw()
+        {
+            RawNext next = _raw.Take(_frame, _watch.Masked);
+            ushort[] t = _previous;                              // the next frame's noise partner, as in Step
+            _previous = _frame;
+            _frame = t;
+            _havePrevious = true;
+            if (next == RawNext.Done)
+            {
+                StopRaw();
+            }
+            else if (next == RawNext.Restart)
+            {
+                // SP 800-90B §3.1.4 restart: the LED goes off, the sensor is reset and configured again (StartSensor)
+                _light.Off();
+                _sensorReady = false;
+                ClearEntropy();
+            }
+        }
+
+        /// <summary>
+        /// The power-up self-tests again (the serial protocol's SELFTEST): the DRBG's known-answer tests now, then the
+        /// sensor's start (its ID check) and a fresh SP 800-90B start-up test on the next frames. False when the
+        /// known-answer tests failed (permanent, as at power-up).
+        /// </summary>
+        public bool RunSelfTest()
+        {
+            EngineStatus s = Status;
+            if (s.State == EngineState.SelfTestFailed)
+            {
+                return false;
+            }
+
+            StopRaw();
+            _drbg.Zeroise();
+            ClearEntropy();
+            if (!DrbgSelfTest.Run())
+            {
+                s.State = EngineState.SelfTestFailed;
+                s.LastFault = Fault.DrbgSelfTest;
+                return false;
+            }
+
+            _sensorReady = false;
+            _startupFailures = 0;
+            s.State = EngineState.SensorDown;
+            return true;
+        }
+
+        /// <summary>The engine is being replaced (CONFIG SET): pooled entropy, raw frames and the DRBG state are zeroised.</summary>
+        public void Shutdown()
+        {
+            _raw = null;
+            ClearEntropy();
+            _drbg.Zeroise();
+        }
+
+        /// <summary>
         /// After an unexpected error escaped <see cref="Step"/> (a UART or PWM driver exception): the sensor is treated
         /// as down, pooled entropy is dropped and the DRBG zeroised (its hash may have been half-fed); a fresh start-up
         /// test and instantiation follow.
@@ -471,6 +593,7 @@ namespace Qrng.Firmware
         private void Down(Fault fault, int detail, string message)
         {
             EngineStatus s = Status;
+            _raw = null;                                          // raw symbols across a sensor re-initialisation are not one run
             s.LastFault = fault;
             s.FaultDetail = detail;
             s.SensorMessage = message;

@@ -105,12 +105,15 @@ namespace Qrng.Firmware.Pipeline
             return true;
         }
 
-        /// <summary>One healthy frame's output (the engine is streaming).</summary>
-        public void Serve(EntropyPool pool, IByteSink sink, EngineStatus status)
+        /// <summary>
+        /// One healthy frame's output (the engine is streaming), at most <paramref name="demand"/> bytes: the serial
+        /// protocol asks for output only while a READ is outstanding. DRBG mode still reseeds when a reseed's worth is pooled.
+        /// </summary>
+        public void Serve(EntropyPool pool, IByteSink sink, EngineStatus status, int demand)
         {
             if (_mode == OutputMode.FullEntropy)
             {
-                while (pool.Committed >= 4 * _fullEntropy.Length)
+                while (demand > 0 && pool.Committed >= 4 * _fullEntropy.Length)
                 {
                     pool.Take(_fullEntropy);
                     _drbg.Reseed(_fullEntropy, null);                // SP 800-90C: fresh entropy before every block
@@ -118,8 +121,11 @@ namespace Qrng.Firmware.Pipeline
                     status.Reseeds++;
                     status.CreditedMilliBits += 4L * _fullEntropy.Length * _claim;
                     _drbg.Generate(_block, 0, FullEntropyBlock, null);
-                    sink.Write(_block, 0, FullEntropyBlock);
-                    status.BytesOut += FullEntropyBlock;
+                    int n = demand < FullEntropyBlock ? demand : FullEntropyBlock;
+                    sink.Write(_block, 0, n);
+                    System.Array.Clear(_block, 0, FullEntropyBlock);     // a block cut short by the demand is not kept
+                    status.BytesOut += n;
+                    demand -= n;
                 }
 
                 return;
@@ -134,9 +140,13 @@ namespace Qrng.Firmware.Pipeline
                 status.CreditedMilliBits += 4L * _entropy.Length * _claim;
             }
 
-            _drbg.Generate(_output, 0, _output.Length, null);
-            sink.Write(_output, 0, _output.Length);
-            status.BytesOut += _output.Length;
+            int count = demand < _output.Length ? demand : _output.Length;
+            if (count > 0)
+            {
+                _drbg.Generate(_output, 0, count, null);
+                sink.Write(_output, 0, count);
+                status.BytesOut += count;
+            }
         }
 
         /// <summary>Uninstantiates (V and C cleared, SP 800-90A §9.4) and clears every buffer that held entropy or output.</summary>

@@ -35,6 +35,18 @@ namespace Qrng.Firmware.Pipeline
         /// <summary>At a duty limit (0 or 10000) with the frame mean still outside the LED window.</summary>
         public bool AtLimit { get; private set; }
 
+        /// <summary>Switches the LED off without forgetting the loop's duty (a restart of the noise source).</summary>
+        public void Off()
+        {
+            _led.SetDuty(0);
+        }
+
+        /// <summary>The LED back at the loop's duty after <see cref="Off"/>.</summary>
+        public void Resume()
+        {
+            _led.SetDuty(_duty);
+        }
+
         /// <summary>Back to the initial duty (after a persistent failure, before the sensor is tried again).</summary>
         public void Reset()
         {

@@ -26,8 +26,8 @@ namespace Qrng.Benchmarks
             Console.Error.WriteLine("device benchmark: .NET twin ...");
             DeviceBench.FrameTicks(8, 8, SmallFrames, out _);                 // warm-up (JIT)
             long netSmall = DeviceBench.FrameTicks(8, 8, SmallFrames, out long netSmallCapture);
-            DeviceBench.FrameTicks(64, 56, LargeFrames, out _);
-            long netEsp = DeviceBench.FrameTicks(64, 56, LargeFrames, out long netEspCapture);
+            DeviceBench.FrameTicks(64, 44, LargeFrames, out _);
+            long netEsp = DeviceBench.FrameTicks(64, 44, LargeFrames, out long netEspCapture);
             DeviceBench.FrameTicks(128, 100, LargeFrames, out _);
             long netLarge = DeviceBench.FrameTicks(128, 100, LargeFrames, out long netLargeCapture);
             DeviceBench.DrbgTicksPerKiB(DrbgKiB);
@@ -42,7 +42,7 @@ namespace Qrng.Benchmarks
                             long capture;
                             long loop = DeviceBench.FrameTicks(8, 8, {{SmallFrames}}, out capture);
                             Console.WriteLine("bench small " + loop + " " + capture);
-                            loop = DeviceBench.FrameTicks(64, 56, {{LargeFrames}}, out capture);
+                            loop = DeviceBench.FrameTicks(64, 44, {{LargeFrames}}, out capture);
                             Console.WriteLine("bench esp " + loop + " " + capture);
                             loop = DeviceBench.FrameTicks(128, 100, {{LargeFrames}}, out capture);
                             Console.WriteLine("bench large " + loop + " " + capture);
@@ -62,7 +62,7 @@ namespace Qrng.Benchmarks
 
             Console.Error.WriteLine("device benchmark: smallest heap the firmware streams in on nanoCLR (bisection) ...");
             int heapSmall = Heap(paths, build, clr, 8, 8);
-            int heapEsp = Heap(paths, build, clr, 64, 56);
+            int heapEsp = Heap(paths, build, clr, 64, 44);
             int heapLarge = Heap(paths, build, clr, 128, 100);
 
             string Us(long ticks) => (ticks / 10.0).ToString(ticks < 10_000 ? "F1" : "F0", CultureInfo.InvariantCulture) + " µs";
@@ -72,14 +72,14 @@ namespace Qrng.Benchmarks
             void Row(string name, long nano, long net) => Console.WriteLine($"| {name} | {Us(nano)} | {Us(net)} | {Ratio(nano, net)} |");
             Row("frame 8×8, whole loop (capture, tests, 4 KiB out)", results["small"][0], netSmall);
             Row("frame 8×8, capture only (emulated module + driver)", results["small"][1], netSmallCapture);
-            Row("frame 64×56 (the largest an ESP32 without PSRAM accepts), whole loop", results["esp"][0], netEsp);
-            Row("frame 64×56, capture only", results["esp"][1], netEspCapture);
+            Row("frame 64×44 (the largest an ESP32 without PSRAM accepts), whole loop", results["esp"][0], netEsp);
+            Row("frame 64×44, capture only", results["esp"][1], netEspCapture);
             Row("frame 128×100 (needs a board with PSRAM), whole loop", results["large"][0], netLarge);
             Row("frame 128×100, capture only", results["large"][1], netLargeCapture);
             Row("Hash_DRBG, per KiB (4 KiB requests)", results["drbg"][0], netDrbg);
             Row("1000 loop iterations with one native call", results["loop"][0], netLoop);
             Console.WriteLine($"| managed heap the firmware streams in, 8×8 | {heapSmall / 1024.0:F1} KiB | - | - |");
-            Console.WriteLine($"| managed heap the firmware streams in, 64×56 | {heapEsp / 1024.0:F1} KiB | - | - |");
+            Console.WriteLine($"| managed heap the firmware streams in, 64×44 | {heapEsp / 1024.0:F1} KiB | - | - |");
             Console.WriteLine($"| managed heap the firmware streams in, 128×100 | {heapLarge / 1024.0:F1} KiB | - | - |");
             return 0;
         }

@@ -186,7 +186,7 @@ namespace Qrng.Host.Tests
         [Theory]
         [InlineData("settings.Mode = SpiMode.Mode0;", "settings.Mode = 1;")] // int where the property is SpiMode
         [InlineData("return _device.Write(new SpanByte(buffer, 0, count)).Status", "return _device.Write(buffer, count).Status")] // no Write(byte[], int)
-        [InlineData("_port.WriteBufferSize = 4096;", "_port.WriteBufferSize = 4096; _port.Flush();")] // SerialPort has no Flush
+        [InlineData("_port.WriteBufferSize = TxBuffer;", "_port.WriteBufferSize = TxBuffer; _port.Flush();")] // SerialPort has no Flush
         public void Compile_against_the_real_libraries_bites(string from, string to)
         {
             SkipUnlessThirdPartyAndMscorlib();

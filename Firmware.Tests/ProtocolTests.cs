@@ -1,0 +1,639 @@
+using System.Collections;
+using nanoFramework.TestFramework;
+using Qrng.Crypto;
+using Qrng.Emulator;
+using Qrng.Firmware.Protocol;
+
+namespace Qrng.Firmware.Tests
+{
+    /// <summary>One reply frame as the host received it.</summary>
+    public sealed class Reply
+    {
+        public int Type;
+        public int Flags;
+        public int Seq;
+        public byte[] Payload;
+        public byte[] Mac;
+
+        public bool More
+        {
+            get { return (Flags & Wire.FlagMore) != 0; }
+        }
+
+        /// <summary>The text after the part number (text replies), or the text after code and type (ERROR).</summary>
+        public string Text
+        {
+            get
+            {
+                int skip = Type == Wire.Error ? 2 : DeviceProtocol.TextHeader;
+                var c = new char[Payload.Length - skip];
+                for (int i = 0; i < c.Length; i++)
+                {
+                    c[i] = (char)Payload[skip + i];
+                }
+
+                return new string(c);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The host's end of an in-process serial line to an emulated board (portable: runs on nanoCLR too). It writes
+    /// requests with the firmware's <see cref="FrameWriter"/> and reads replies with its <see cref="FrameReader"/>,
+    /// stepping the board's loop until the reply is complete.
+    /// </summary>
+    public sealed class BoardLine
+    {
+        private readonly FrameWriter _writer = new FrameWriter(Wire.RequestMagic, Wire.MaxRequestPayload);
+        private readonly FrameReader _reader = new FrameReader(Wire.ReplyMagic, Wire.MaxReplyPayload);
+        private readonly byte[] _buffer = new byte[512];
+        private readonly ArrayList _frames = new ArrayList();
+        private long _received;
+
+        public BoardLine(FirmwareConfig config, uint seed)
+        {
+            Link = new LoopbackLink(null);
+            Board = EmulatedBoard.WithShotNoise(config, seed, Link, null);
+        }
+
+        public EmulatedBoard Board { get; private set; }
+
+        public LoopbackLink Link { get; private set; }
+
+        public DeviceProtocol Device
+        {
+            get { return Board.App.Protocol; }
+        }
+
+        /// <summary>Every byte the device sent.</summary>
+        public long Received
+        {
+            get { return _received; }
+        }
+
+        /// <summary>Bytes outside frames: the plain stream (and anything the reader skipped).</summary>
+        public long Skipped
+        {
+            get { return _reader.Skipped; }
+        }
+
+        public long Damaged
+        {
+            get { return _reader.Damaged; }
+        }
+
+        public HmacSha256 Mac;
+        public byte[] HostNonce = new byte[Wire.NonceLength];
+        public byte[] DeviceNonce = new byte[Wire.NonceLength];
+
+        public void Step(int loops)
+        {
+            for (int i = 0; i < loops; i++)
+            {
+                Board.Step();
+                Drain();                                  // every step: the plain stream would fill nanoCLR's heap
+            }
+        }
+
+        public void Attention()
+        {
+            Link.ToDevice.Write(Wire.Attention, 0, Wire.Attention.Length);
+        }
+
+        public void Raw(byte[] bytes)
+        {
+            Link.ToDevice.Write(bytes, 0, bytes.Length);
+        }
+
+        public void Send(int type, int seq, byte[] payload)
+        {
+            Send(type, seq, payload, false);
+        }
+
+        public void Send(int type, int seq, byte[] payload, bool auth)
+        {
+            int n = payload == null ? 0 : payload.Length;
+            if (n > 0)
+            {
+                System.Array.Copy(payload, 0, _writer.Buffer, FrameWriter.PayloadOffset, n);
+            }
+
+            _writer.Send(Link.ToDevice, type, 0, seq, n, auth ? Mac : null, DeviceNonce);
+        }
+
+        /// <summary>Steps the board until the reply to <paramref name="seq"/> is complete (its last frame, or an ERROR); null when none came.</summary>
+        public Reply[] Await(int seq, int maxLoops)
+        {
+            var got = new ArrayList();
+            for (int loop = 0; loop <= maxLoops; loop++)
+            {
+                while (_frames.Count > 0)
+                {
+                    var f = (Reply)_frames[0];
+                    _frames.RemoveAt(0);
+                    if (f.Seq != seq)
+                    {
+                        continue;
+                    }
+
+                    got.Add(f);
+                    if (!f.More)
+                    {
+                        return (Reply[])got.ToArray(typeof(Reply));
+                    }
+                }
+
+                Board.Step();
+                Drain();
+            }
+
+            return null;
+        }
+
+        /// <summary>A one-frame reply (or the last frame of a longer one).</summary>
+        public Reply Ask(int type, int seq, byte[] payload, int maxLoops)
+        {
+            Send(type, seq, payload);
+            Reply[] r = Await(seq, maxLoops);
+            Assert.IsNotNull(r, "a reply to request " + seq);
+            return r[r.Length - 1];
+        }
+
+        /// <summary>A text reply, its parts joined.</summary>
+        public string AskText(int type, int seq, byte[] payload, int maxLoops)
+        {
+            Send(type, seq, payload);
+            Reply[] r = Await(seq, maxLoops);
+            Assert.IsNotNull(r, "a reply to request " + seq);
+            string text = "";
+            for (int i = 0; i < r.Length; i++)
+            {
+                Assert.AreEqual(type | Wire.ReplyBit, r[i].Type, "reply type (" + (r[i].Type == Wire.Error ? r[i].Text : "") + ")");
+                Assert.AreEqual(i, Wire.Get32(r[i].Payload, 0), "part numbers in order");
+                text += r[i].Text;
+            }
+
+            return text;
+        }
+
+        /// <summary>Every frame received so far (and not consumed by Await).</summary>
+        public Reply[] Pending()
+        {
+            Drain();
+            var all = (Reply[])_frames.ToArray(typeof(Reply));
+            _frames.Clear();
+            return all;
+        }
+
+        private void Drain()
+        {
+            while (true)
+            {
+                int n = Link.FromDevice.Read(_buffer, 0, _buffer.Length);
+                _received += n;
+                int at = 0;
+                do
+                {
+                    at += _reader.Feed(_buffer, at, n - at);
+                    if (_reader.Event == FrameReader.Frame)
+                    {
+                        _frames.Add(Capture());
+                    }
+                }
+                while (_reader.Event != FrameReader.None);
+
+                if (n == 0)
+                {
+                    return;
+                }
+            }
+        }
+
+        private Reply Capture()
+        {
+            var r = new Reply();
+            byte[] b = _reader.Buffer;
+            r.Type = _reader.Type;
+            r.Flags = _reader.Flags;
+            r.Seq = _reader.Seq;
+            r.Payload = new byte[_reader.PayloadLength];
+            System.Array.Copy(b, Wire.HeaderLength, r.Payload, 0, r.Payload.Length);
+            if (_reader.Authenticated)
+            {
+                r.Mac = new byte[Wire.MacLength];
+                System.Array.Copy(b, _reader.MacOffset, r.Mac, 0, Wire.MacLength);
+                if (Mac != null)
+                {
+                    var expected = new byte[Wire.MacLength];
+                    FrameWriter.Sign(Mac, HostNonce, b, _reader.MacOffset, expected, 0);
+                    Assert.IsTrue(HmacSha256.Equal(expected, 0, r.Mac, 0, Wire.MacLength), "reply HMAC verifies with the host nonce");
+                }
+            }
+
+            return r;
+        }
+
+        public static string Value(string text, string key)
+        {
+            string[] lines = text.Split('\n');
+            for (int i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].IndexOf(key + "=") == 0)
+                {
+                    return lines[i].Substring(key.Length + 1);
+                }
+            }
+
+            return null;
+        }
+
+        public static byte[] U32(int value)
+        {
+            var b = new byte[4];
+            Wire.Put32(b, 0, value);
+            return b;
+        }
+    }
+
+    /// <summary>
+    /// The serial protocol's device side (docs/protocol.md) against an emulated board through an in-process line: the
+    /// parser, the framer, every command, the error replies. On nanoCLR as on .NET.
+    /// </summary>
+    [TestClass]
+    public class ProtocolTests
+    {
+        private const int Healthy = 160;              // loops until an 8x8 board streams (start-up, seeding, noise check)
+
+        private static BoardLine Streaming(FirmwareConfig config, uint seed)
+        {
+            var line = new BoardLine(config, seed);
+            line.Step(Healthy);
+            Assert.AreEqual((int)EngineState.Streaming, (int)line.Board.Status.State, "the board streams (" + line.Board.Status.Summary() + ")");
+            return line;
+        }
+
+        private static BoardLine InCommandMode(FirmwareConfig config, uint seed)
+        {
+            BoardLine line = Streaming(config, seed);
+            line.Attention();
+            line.Step(1);
+            Reply[] frames = line.Pending();
+            Assert.AreEqual(1, frames.Length, "one READY frame");
+            Assert.AreEqual(Wire.Ready, frames[0].Type);
+            return line;
+        }
+
+        [TestMethod]
+        public static void After_boot_the_line_carries_the_plain_stream_and_the_attention_sequence_stops_it()
+        {
+            BoardLine line = Streaming(new FirmwareConfig(), 11);
+            long plain = line.Received;
+            Assert.IsTrue(plain > 0 && plain == line.Board.Status.BytesOut, "every DRBG byte went out unframed");
+            Assert.AreEqual(0, line.Pending().Length, "no frame in the plain stream");
+
+            // a near miss (15 of the 16 bytes, then a wrong one) changes nothing
+            var nearMiss = new byte[16];
+            System.Array.Copy(Wire.Attention, nearMiss, 15);
+            nearMiss[15] = 0x00;
+            line.Raw(nearMiss);
+            line.Step(2);
+            Assert.IsFalse(line.Device.CommandMode);
+            Assert.AreEqual(0, line.Pending().Length);
+
+            // 'Q' right before the sequence: the matcher restarts on it and still finds the sequence
+            line.Raw(new byte[] { 0x51, 0x52, 0x51 });
+            line.Attention();
+            long outBefore = line.Board.Status.BytesOut;
+            line.Step(1);
+            Reply[] frames = line.Pending();
+            Assert.AreEqual(1, frames.Length);
+            Assert.AreEqual(Wire.Ready, frames[0].Type);
+            Assert.AreEqual(0, frames[0].Seq);
+            Assert.AreEqual(Wire.Version, (int)frames[0].Payload[0]);
+            Assert.IsTrue(line.Device.CommandMode);
+
+            line.Step(20);
+            Assert.AreEqual(0, line.Pending().Length, "command mode sends nothing unasked");
+            Assert.AreEqual(outBefore, line.Board.Status.BytesOut, "and makes no DRBG output without a READ");
+            Assert.IsTrue(line.Board.Status.Reseeds > 0, "while reseeding goes on");
+        }
+
+        [TestMethod]
+        public static void Info_and_status_describe_the_device_and_its_health()
+        {
+            var config = new FirmwareConfig();
+            config.Apply("device.serial = QRNG-0042");
+            BoardLine line = InCommandMode(config, 12);
+            string info = line.AskText(Wire.Info, 7, null, 2);
+            Assert.AreEqual("QRNG-0042", BoardLine.Value(info, "serial"));
+            Assert.AreEqual(Personalization.FirmwareVersion, BoardLine.Value(info, "firmware"));
+            Assert.AreEqual("64", BoardLine.Value(info, "pixels"));
+            Assert.AreEqual("64", BoardLine.Value(info, "t_minus"));
+            Assert.AreEqual("940", BoardLine.Value(info, "t_plus"));
+            Assert.AreEqual("1960", BoardLine.Value(info, "claimed_millibits_per_symbol"));
+            Assert.AreEqual("drbg", BoardLine.Value(info, "output_mode"));
+            Assert.AreEqual("Qrng.Drivers.ArduCamOv2640", BoardLine.Value(info, "sensor"));
+            Assert.AreEqual("no", BoardLine.Value(info, "config_persisted"));
+
+            string status = line.AskText(Wire.Status, 8, null, 2);
+            Assert.AreEqual("streaming", BoardLine.Value(status, "state_name"));
+            Assert.AreEqual("yes", BoardLine.Value(status, "healthy"));
+            Assert.AreEqual("command", BoardLine.Value(status, "mode"));
+            // the request was answered before the loop's step: one frame ago
+            Assert.AreEqual((line.Board.Status.Frames - 1).ToString(), BoardLine.Value(status, "frames"));
+            Assert.AreEqual("0", BoardLine.Value(status, "frames_failed_low"));
+            Assert.IsTrue(BoardLine.Value(status, "reseeds") != "0" && BoardLine.Value(status, "credited_millibits") != "0");
+            Assert.IsNotNull(BoardLine.Value(status, "uptime_ms"));
+        }
+
+        [TestMethod]
+        public static void Read_returns_exactly_n_bytes_in_numbered_data_frames_made_while_streaming()
+        {
+            BoardLine line = InCommandMode(new FirmwareConfig(), 13);
+            long reseeds = line.Board.Status.Reseeds;
+            line.Send(Wire.Read, 300, BoardLine.U32(40000));
+            Reply[] frames = line.Await(300, 40);
+            Assert.IsNotNull(frames, "the READ completed");
+            int total = 0, lastReseeds = (int)reseeds;
+            for (int i = 0; i < frames.Length; i++)
+            {
+                Reply f = frames[i];
+                Assert.AreEqual(Wire.Read | Wire.ReplyBit, f.Type);
+                Assert.AreEqual(i, Wire.Get32(f.Payload, 0), "part " + i);
+                Assert.AreEqual((int)EngineState.Streaming, (int)f.Payload[4], "made while streaming");
+                int r = Wire.Get32(f.Payload, 6);
+                Assert.IsTrue(r >= lastReseeds, "the reseed counter never goes back");
+                lastReseeds = r;
+                Assert.AreEqual(i < frames.Length - 1, f.More, "MORE on all but the last");
+                Assert.AreEqual(0, f.Flags & Wire.FlagRaw, "DATA is never marked raw");
+                total += f.Payload.Length - DeviceProtocol.DataHeader;
+            }
+
+            Assert.AreEqual(40000, total, "exactly n bytes");
+            Assert.IsTrue(lastReseeds > (int)reseeds, "reseeded during the READ");
+            long made = line.Board.Status.BytesOut;
+            line.Step(10);
+            Assert.AreEqual(made, line.Board.Status.BytesOut, "no output after the READ is served");
+            Assert.AreEqual(0, line.Pending().Length);
+        }
+
+        [TestMethod]
+        public static void A_read_stops_with_the_reason_when_the_source_fails_and_resumes_after_a_transient_fault()
+        {
+            BoardLine line = InCommandMode(new FirmwareConfig(), 14);
+            line.Send(Wire.Read, 1, BoardLine.U32(1000000));
+            line.Step(3);
+            line.Board.Camera.LedDead = true;            // frames fail T-; the LED loop goes to full duty
+            line.Step(2);
+            Reply[] frames = line.Pending();
+            Reply last = frames[frames.Length - 1];
+            Assert.AreEqual(Wire.Read | Wire.ReplyBit, last.Type);
+            Assert.AreEqual(DeviceProtocol.DataHeader, last.Payload.Length, "an empty DATA frame: output stopped");
+            Assert.AreEqual((int)EngineState.StartupTest, (int)last.Payload[4], "with the engine's new state");
+            Assert.AreEqual((int)Fault.FrameLow, (int)last.Payload[5], "and the fault");
+            Assert.IsTrue(last.More, "the READ is still open");
+
+            Reply[] rest = line.Await(1, 400);
+            Assert.IsNotNull(rest, "the READ ended");
+            Reply end = rest[rest.Length - 1];
+            Assert.AreEqual(Wire.Error, end.Type);
+            Assert.AreEqual(Wire.ErrUnhealthy, end.Payload[0]);
+            Assert.IsTrue(end.Text.IndexOf("LED at full duty") >= 0, end.Text);
+            for (int i = 0; i < rest.Length - 1; i++)
+            {
+                Assert.AreEqual(DeviceProtocol.DataHeader, rest[i].Payload.Length, "not a byte while unhealthy");
+            }
+
+            Reply refused = line.Ask(Wire.Read, 2, BoardLine.U32(10), 2);
+            Assert.AreEqual(Wire.Error, refused.Type, "a READ in the error state is refused at once");
+            Assert.AreEqual(Wire.ErrUnhealthy, refused.Payload[0]);
+        }
+
+        [TestMethod]
+        public static void Raw_exports_marked_symbols_that_are_never_credited_and_the_drbg_starts_over()
+        {
+            BoardLine line = InCommandMode(new FirmwareConfig(), 15);
+            long instantiations = line.Board.Status.Instantiations;
+            long credited = line.Board.Status.CreditedMilliBits;
+            line.Send(Wire.Raw, 40, BoardLine.U32(5000));
+            Reply[] frames = line.Await(40, 200);
+            Assert.IsNotNull(frames);
+            int symbols = 0;
+            int[] counts = new int[4];
+            for (int i = 0; i < frames.Length; i++)
+            {
+                Reply f = frames[i];
+                Assert.AreEqual(Wire.Raw | Wire.ReplyBit, f.Type);
+                Assert.AreEqual(Wire.FlagRaw, f.Flags & Wire.FlagRaw, "every frame is marked raw");
+                Assert.AreEqual(i, Wire.Get32(f.Payload, 0));
+                int n = Wire.Get16(f.Payload, 4);
+                Assert.AreEqual(DeviceProtocol.RawHeader + ((n + 3) / 4), f.Payload.Length);
+                for (int k = 0; k < n; k++)
+                {
+                    counts[(f.Payload[DeviceProtocol.RawHeader + (k >> 2)] >> (6 - (2 * (k & 3)))) & 3]++;
+                }
+
+                symbols += n;
+            }
+
+            Assert.AreEqual(5000, symbols);
+            for (int v = 0; v < 4; v++)
+            {
+                Assert.IsTrue(counts[v] > 1000 && counts[v] < 1500, "symbol " + v + ": " + counts[v] + " of 5000");
+            }
+
+            Assert.AreEqual(credited, line.Board.Status.CreditedMilliBits, "nothing credited during the export");
+            Assert.AreEqual((int)EngineState.StartupTest, (int)line.Board.Status.State, "a fresh start-up test after the export");
+
+            string data = line.AskText(Wire.Status, 41, null, 2);
+            line.Send(Wire.Read, 42, BoardLine.U32(100));
+            Assert.IsNotNull(line.Await(42, Healthy), "READ after RAW");
+            Assert.AreEqual(instantiations + 1, line.Board.Status.Instantiations, "the DRBG was instantiated anew from symbols after the export");
+            Assert.IsNotNull(data);
+        }
+
+        [TestMethod]
+        public static void Restart_raw_restarts_the_sensor_before_each_batch()
+        {
+            BoardLine line = InCommandMode(new FirmwareConfig(), 16);
+            long resets = line.Board.Camera.Resets;
+            var request = new byte[4];
+            Wire.Put16(request, 0, 3);
+            Wire.Put16(request, 2, 100);                 // more than a frame's 64 symbols: two frames per restart
+            line.Send(Wire.RestartRaw, 50, request);
+            Reply[] frames = line.Await(50, 100);
+            Assert.IsNotNull(frames);
+            int[] perRestart = new int[3];
+            for (int i = 0; i < frames.Length; i++)
+            {
+                Reply f = frames[i];
+                Assert.AreEqual(Wire.RestartRaw | Wire.ReplyBit, f.Type);
+                Assert.AreEqual(Wire.FlagRaw, f.Flags & Wire.FlagRaw);
+                perRestart[Wire.Get16(f.Payload, 4)] += Wire.Get16(f.Payload, 6);
+            }
+
+            for (int r = 0; r < 3; r++)
+            {
+                Assert.AreEqual(100, perRestart[r], "restart " + r);
+            }
+
+            Assert.AreEqual(resets + 3, line.Board.Camera.Resets, "the sensor was reset before each batch");
+        }
+
+        [TestMethod]
+        public static void Selftest_reports_each_power_up_test()
+        {
+            BoardLine line = InCommandMode(new FirmwareConfig(), 17);
+            long passed = line.Board.Status.StartupTestsPassed;
+            string text = line.AskText(Wire.SelfTest, 60, null, 60);
+            Assert.AreEqual("pass", BoardLine.Value(text, "result"), text);
+            Assert.AreEqual("pass", BoardLine.Value(text, "drbg_kat"));
+            Assert.AreEqual("pass", BoardLine.Value(text, "sensor"));
+            Assert.AreEqual("pass", BoardLine.Value(text, "startup"));
+            Assert.AreEqual(passed + 1, line.Board.Status.StartupTestsPassed, "a fresh start-up test ran");
+
+            line.Board.Camera.SensorId = 0x55;            // a sensor that does not answer with the OV2640's ID
+            text = line.AskText(Wire.SelfTest, 61, null, 60);
+            Assert.AreEqual("fail", BoardLine.Value(text, "result"));
+            Assert.AreEqual("fail", BoardLine.Value(text, "sensor"));
+            Assert.AreEqual("not-run", BoardLine.Value(text, "startup"));
+        }
+
+        [TestMethod]
+        public static void Config_get_shows_the_keys_and_config_set_validates_applies_and_refuses()
+        {
+            BoardLine line = InCommandMode(new FirmwareConfig(), 18);
+            string all = line.AskText(Wire.ConfigGet, 70, null, 2);
+            Assert.IsTrue(all.IndexOf("health.t_minus = 64\n") >= 0, all);
+            Assert.IsTrue(all.IndexOf("uart.baud = 921600\n") >= 0);
+            Assert.AreEqual("led.target_mean = 512\n", line.AskText(Wire.ConfigGet, 71, Hex.Ascii("led.target_mean"), 2));
+            Reply unknown = line.Ask(Wire.ConfigGet, 72, Hex.Ascii("no.such"), 2);
+            Assert.AreEqual(Wire.ErrBadArgument, unknown.Payload[0]);
+
+            string set = line.AskText(Wire.ConfigSet, 73, Hex.Ascii("health.t_minus = 80\nuart.baud = 115200\n"), 2);
+            Assert.AreEqual("yes", BoardLine.Value(set, "applied"));
+            Assert.IsTrue(BoardLine.Value(set, "persisted").IndexOf("no") == 0);
+            Assert.AreEqual(115200, line.Link.Baud, "the line switched after the reply");
+            Assert.AreEqual("80", BoardLine.Value(line.AskText(Wire.Info, 74, null, 2), "t_minus"));
+            Assert.AreEqual((int)EngineState.StartupTest, (int)line.Board.Status.State, "the pipeline restarted with it");
+            Assert.IsTrue(line.Board.Status.Frames > Healthy, "its counters count since boot");
+
+            Reply notSettable = line.Ask(Wire.ConfigSet, 75, Hex.Ascii("health.claimed_millibits_per_symbol = 2000"), 2);
+            Assert.AreEqual(Wire.ErrConfigRefused, notSettable.Payload[0]);
+            Assert.IsTrue(notSettable.Text.IndexOf("cannot be set over the link") >= 0, notSettable.Text);
+            Reply outOfRange = line.Ask(Wire.ConfigSet, 76, Hex.Ascii("health.t_plus = 5000"), 2);
+            Assert.AreEqual(Wire.ErrConfigRefused, outOfRange.Payload[0]);
+            Assert.IsTrue(outOfRange.Text.IndexOf("health.t_minus <= health.t_plus") >= 0, outOfRange.Text);
+            Reply badBaud = line.Ask(Wire.ConfigSet, 77, Hex.Ascii("uart.baud = 12345"), 2);
+            Assert.AreEqual(Wire.ErrConfigRefused, badBaud.Payload[0]);
+            Assert.AreEqual("80", BoardLine.Value(line.AskText(Wire.Info, 78, null, 2), "t_minus"), "a refusal changes nothing");
+        }
+
+        [TestMethod]
+        public static void Damaged_unknown_oversized_and_truncated_requests_get_error_replies_and_the_device_keeps_serving()
+        {
+            BoardLine line = InCommandMode(new FirmwareConfig(), 19);
+            Reply unknown = line.Ask(0x3C, 80, null, 2);
+            Assert.AreEqual(Wire.Error, unknown.Type);
+            Assert.AreEqual(Wire.ErrUnknownCommand, unknown.Payload[0]);
+            Assert.AreEqual(0x3C, (int)unknown.Payload[1]);
+
+            // a corrupted INFO request: the CRC fails, the error carries its header as read
+            var frame = new byte[] { Wire.Magic, Wire.RequestMagic, Wire.Info, 0, 81, 0, 0, 0, 0, 0, 0, 0 };
+            line.Raw(frame);
+            line.Step(1);
+            Reply[] r = line.Pending();
+            Assert.AreEqual(1, r.Length);
+            Assert.AreEqual(Wire.ErrBadCrc, r[0].Payload[0]);
+            Assert.AreEqual(81, r[0].Seq);
+
+            line.Raw(new byte[] { Wire.Magic, Wire.RequestMagic, Wire.Info, 0, 82, 0, 0x01, 0x01 });   // 257 bytes
+            line.Step(1);
+            r = line.Pending();
+            Assert.AreEqual(Wire.ErrBadLength, r[0].Payload[0]);
+
+            Reply wrongSize = line.Ask(Wire.Read, 83, new byte[] { 1, 2 }, 2);
+            Assert.AreEqual(Wire.ErrBadLength, wrongSize.Payload[0]);
+            Reply zero = line.Ask(Wire.Read, 84, BoardLine.U32(0), 2);
+            Assert.AreEqual(Wire.ErrBadArgument, zero.Payload[0]);
+
+            line.Raw(new byte[] { Wire.Magic, Wire.RequestMagic, Wire.Status, 0, 85, 0 });        // then silence
+            line.Step(60);                                                                      // > 500 ms of virtual time
+            r = line.Pending();
+            Assert.AreEqual(1, r.Length, "one error for the stalled frame");
+            Assert.AreEqual(Wire.ErrTruncated, r[0].Payload[0]);
+
+            line.Send(Wire.Read, 86, BoardLine.U32(100000));
+            Reply busy = line.Ask(Wire.Raw, 87, BoardLine.U32(10), 1);
+            Assert.AreEqual(Wire.ErrBusy, busy.Payload[0]);
+            Assert.AreEqual("request 86", BoardLine.Value(line.AskText(Wire.Cancel, 88, null, 1), "cancelled"));
+            line.Pending();
+
+            // noise, then a good request: served
+            var noise = new byte[300];
+            uint x = 12345;
+            for (int i = 0; i < noise.Length; i++)
+            {
+                x = (x * 1103515245u) + 12345u;
+                noise[i] = (byte)(x >> 16);
+            }
+
+            line.Raw(noise);
+            line.Step(2);
+            line.Pending();
+            string status = line.AskText(Wire.Status, 89, null, 3);
+            Assert.AreEqual("streaming", BoardLine.Value(status, "state_name"));
+        }
+
+        [TestMethod]
+        public static void Stream_goes_back_to_the_plain_stream()
+        {
+            BoardLine line = InCommandMode(new FirmwareConfig(), 20);
+            Assert.AreEqual("stream", BoardLine.Value(line.AskText(Wire.Stream, 90, null, 1), "mode"));
+            Assert.IsFalse(line.Device.CommandMode);
+            long before = line.Received;
+            line.Step(3);
+            Assert.IsTrue(line.Received > before, "plain bytes again");
+            Assert.AreEqual(0, line.Pending().Length);
+        }
+
+        [TestMethod]
+        public static void With_a_key_replies_are_authenticated_and_config_set_requires_it()
+        {
+            var config = new FirmwareConfig();
+            config.Apply("device.hmac_key = 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+            BoardLine line = InCommandMode(config, 21);
+            line.Mac = new HmacSha256(config.HmacKey);
+            for (int i = 0; i < Wire.NonceLength; i++)
+            {
+                line.HostNonce[i] = (byte)(0xA0 + i);
+            }
+
+            Reply hello = line.Ask(Wire.Hello, 100, line.HostNonce, 1);
+            Assert.AreEqual(Wire.Hello | Wire.ReplyBit, hello.Type);
+            Assert.AreEqual(1, (int)hello.Payload[21], "authentication available");
+            System.Array.Copy(hello.Payload, 0, line.DeviceNonce, 0, Wire.NonceLength);
+
+            line.Send(Wire.Info, 101, null, true);
+            Reply[] info = line.Await(101, 2);
+            Assert.IsNotNull(info[0].Mac, "an authenticated request gets authenticated replies (verified in Capture)");
+
+            Reply refused = line.Ask(Wire.ConfigSet, 102, Hex.Ascii("health.t_minus = 70"), 1);
+            Assert.AreEqual(Wire.ErrAuthRequired, refused.Payload[0]);
+
+            var wrong = new HmacSha256(new byte[16]);
+            HmacSha256 right = line.Mac;
+            line.Mac = wrong;
+            line.Send(Wire.ConfigSet, 103, Hex.Ascii("health.t_minus = 70"), true);
+            line.Mac = right;
+            Reply[] bad = line.Await(103, 1);
+            Assert.AreEqual(Wire.ErrBadAuth, bad[0].Payload[0]);
+
+            line.Send(Wire.ConfigSet, 104, Hex.Ascii("health.t_minus = 70"), true);
+            Reply[] ok = line.Await(104, 1);
+            Assert.AreEqual(Wire.ConfigSet | Wire.ReplyBit, ok[0].Type);
+            Assert.IsNotNull(ok[0].Mac);
+            Assert.IsTrue(line.AskText(Wire.ConfigGet, 105, null, 1).IndexOf("device.hmac_key: set (not shown)") >= 0, "the key is never shown");
+        }
+    }
+}
