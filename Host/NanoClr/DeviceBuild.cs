@@ -178,7 +178,9 @@ namespace Qrng.NanoClr
                 list.Add(BuildOrCompile(NfProject.Load(snapshot), isSnapshot: true, buildPe));
             }
 
-            list.AddRange(project.ProjectReferences.Select(p => BuildOrCompile(NfProject.Load(p), isSnapshot: false, buildPe)));
+            // a board-only project (Firmware.Tests references Esp32 so that the test adapter deploys it to a board, and
+            // opens it by reflection) is left out of what runs on nanoCLR: its natives do not exist there
+            list.AddRange(project.ProjectReferences.Select(NfProject.Load).Where(p => !(buildPe && p.UsesHardware)).Select(p => BuildOrCompile(p, isSnapshot: false, buildPe)));
             return list;
         }
 

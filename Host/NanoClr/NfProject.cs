@@ -31,6 +31,13 @@ namespace Qrng.NanoClr
 
         public List<string> ExcludeClasses { get; } = [];
 
+        /// <summary>Assemblies whose natives exist only on a board (stubs or nothing on the Linux nanoCLR).</summary>
+        public static readonly string[] HardwareAssemblies =
+            ["nanoFramework.Hardware.Esp32", "System.Device.Gpio", "System.Device.I2c", "System.Device.Pwm", "System.Device.Spi", "System.IO.Ports"];
+
+        /// <summary>True for a board-only project (the Esp32 adapters): it references a hardware assembly.</summary>
+        public bool UsesHardware => References.Keys.Any(r => HardwareAssemblies.Contains(r));
+
         public bool AllowUnsafe { get; private init; }
 
         /// <summary>The strong-name key file when the project signs its assembly (InternalsVisibleTo grants need it), else null.</summary>
