@@ -82,6 +82,21 @@ build.SetAction(p => Guarded(paths =>
     return 0;
 }));
 
+var skeleton = new Command("skeleton", "regenerate the native skeleton of every interop project of nf.sln (its NativeSkeletonDirectory) with its .pe, in one MetadataProcessor run");
+skeleton.SetAction(p => Guarded(paths =>
+{
+    var device = new DeviceBuild(paths, Log) { UpdateSkeletons = true };
+    int count = 0;
+    foreach (string nfproj in DeviceBuild.SolutionProjects(paths.Repo).Where(f => NfProject.Load(f).NativeSkeleton != null))
+    {
+        DeviceAssembly a = device.Build(nfproj);
+        Console.WriteLine(a.Name + ": " + Path.GetRelativePath(paths.Repo, NfProject.Load(nfproj).NativeSkeleton) + " matches " + Path.GetRelativePath(paths.Repo, a.Pe));
+        count++;
+    }
+
+    return count > 0 ? 0 : 1;
+}));
+
 var prepare = new Command("prepare", "build nanoCLR and the device tests' .pe files, saying what it does; exit 0 even when it cannot (the tests report it)");
 prepare.SetAction(_ =>
 {
@@ -107,5 +122,5 @@ prepare.SetAction(_ =>
     return 0;
 });
 
-var root = new RootCommand("nanoclr: build and run the firmware on nanoFramework's Linux interpreter") { test, run, build, prepare };
+var root = new RootCommand("nanoclr: build and run the firmware on nanoFramework's Linux interpreter") { test, run, build, skeleton, prepare };
 return root.Parse(args).Invoke();
