@@ -252,42 +252,10 @@ namespace Qrng.Crypto
                 AddInto(v, digest, null, 0);
             }
 
-            // Step 3: Hashgen (§10.1.1.4): data = V; W = Hash(data) || Hash(data + 1) || ...
+            // Step 3: Hashgen (§10.1.1.4): data = V; W = Hash(data) || Hash(data + 1) || ..., on a pre-padded block.
             byte[] block = _block;
             Array.Copy(v, block, SeedLength);
-            sha.BeginHashgen(block);
-            while (count > 0)
-            {
-                if (count >= OutLength)
-                {
-                    sha.HashgenBlock(block, output, offset);
-                    offset += OutLength;
-                    count -= OutLength;
-                }
-                else
-                {
-                    sha.HashgenBlock(block, digest, 0);
-                    Array.Copy(digest, 0, output, offset, count);
-                    count = 0;
-                }
-
-                // data = (data + 1) mod 2^seedlen; a carry into bytes 0-51 changes the precomputed rounds.
-                int i = SeedLength - 1;
-                while (i > 0 && ++block[i] == 0)
-                {
-                    i--;
-                }
-
-                if (i == 0)
-                {
-                    ++block[0];
-                }
-
-                if (i < 52 && count > 0)
-                {
-                    sha.BeginHashgen(block);
-                }
-            }
+            sha.Hashgen(block, output, offset, count);
 
             // Step 4: H = Hash(0x03 || V).
             sha.Update(0x03);
