@@ -32,6 +32,10 @@ namespace Qrng.Firmware.Tests
             Assert.AreEqual(HashDrbg.Sha256Path, DrbgSelfTest.TestedPath);
             Assert.AreEqual(HashDrbg.Sha256Path == "native", new HashDrbg().UsesNativeSha256, "a DRBG created without a path uses the one in use");
             Assert.IsFalse(new HashDrbg(HashDrbg.MaxReseedInterval, false).UsesNativeSha256);
+
+            // what the firmware's banner line says
+            string banner = App.Sha256Path();
+            Assert.AreEqual(HashDrbg.Sha256Path == "native" ? "native" : "managed (" + HashDrbg.Sha256FallbackReason + ")", banner);
         }
 
         [TestMethod]
