@@ -36,6 +36,12 @@ namespace
                (unsigned int)count <= array.GetSize() - (unsigned int)offset;
     }
 
+    // -1 (no prefix byte) or a byte value
+    bool Prefix(signed int prefix)
+    {
+        return prefix >= -1 && prefix <= 255;
+    }
+
     // data = (data + 1) mod 2^440, big-endian (Hashgen's step 4.3)
     void Increment(uint8_t data[SeedLength])
     {
@@ -49,18 +55,9 @@ namespace
     }
 } // namespace
 
-void Sha256Native::Hashgen(
-    CLR_RT_TypedArray_UINT8 param0,
-    CLR_RT_TypedArray_UINT8 param1,
-    signed int param2,
-    signed int param3,
-    HRESULT &hr)
+// The parameters are named here; the generated declaration calls them param0, param1, ...
+void Sha256Native::Hashgen(CLR_RT_TypedArray_UINT8 v, CLR_RT_TypedArray_UINT8 output, signed int offset, signed int count, HRESULT &hr)
 {
-    CLR_RT_TypedArray_UINT8 &v = param0;
-    CLR_RT_TypedArray_UINT8 &output = param1;
-    signed int offset = param2;
-    signed int count = param3;
-
     if (!Within(v, SeedLength) || !Within(output, offset, count))
     {
         hr = CLR_E_OUT_OF_RANGE;
@@ -101,25 +98,16 @@ void Sha256Native::Hashgen(
 }
 
 void Sha256Native::Hash(
-    signed int param0,
-    CLR_RT_TypedArray_UINT8 param1,
-    signed int param2,
-    CLR_RT_TypedArray_UINT8 param3,
-    signed int param4,
-    CLR_RT_TypedArray_UINT8 param5,
-    signed int param6,
+    signed int prefix,
+    CLR_RT_TypedArray_UINT8 a,
+    signed int aCount,
+    CLR_RT_TypedArray_UINT8 b,
+    signed int bCount,
+    CLR_RT_TypedArray_UINT8 digest,
+    signed int digestOffset,
     HRESULT &hr)
 {
-    signed int prefix = param0;
-    CLR_RT_TypedArray_UINT8 &a = param1;
-    signed int aCount = param2;
-    CLR_RT_TypedArray_UINT8 &b = param3;
-    signed int bCount = param4;
-    CLR_RT_TypedArray_UINT8 &digest = param5;
-    signed int digestOffset = param6;
-
-    if (prefix < -1 || prefix > 255 || !Within(a, aCount) || !Within(b, bCount) ||
-        !Within(digest, digestOffset, OutLength))
+    if (!Prefix(prefix) || !Within(a, aCount) || !Within(b, bCount) || !Within(digest, digestOffset, OutLength))
     {
         hr = CLR_E_OUT_OF_RANGE;
         return;
@@ -139,27 +127,17 @@ void Sha256Native::Hash(
 }
 
 void Sha256Native::HashDf(
-    signed int param0,
-    CLR_RT_TypedArray_UINT8 param1,
-    signed int param2,
-    CLR_RT_TypedArray_UINT8 param3,
-    signed int param4,
-    CLR_RT_TypedArray_UINT8 param5,
-    signed int param6,
-    CLR_RT_TypedArray_UINT8 param7,
+    signed int prefix,
+    CLR_RT_TypedArray_UINT8 a,
+    signed int aCount,
+    CLR_RT_TypedArray_UINT8 b,
+    signed int bCount,
+    CLR_RT_TypedArray_UINT8 c,
+    signed int cCount,
+    CLR_RT_TypedArray_UINT8 result,
     HRESULT &hr)
 {
-    signed int prefix = param0;
-    CLR_RT_TypedArray_UINT8 &a = param1;
-    signed int aCount = param2;
-    CLR_RT_TypedArray_UINT8 &b = param3;
-    signed int bCount = param4;
-    CLR_RT_TypedArray_UINT8 &c = param5;
-    signed int cCount = param6;
-    CLR_RT_TypedArray_UINT8 &result = param7;
-
-    if (prefix < -1 || prefix > 255 || !Within(a, aCount) || !Within(b, bCount) || !Within(c, cCount) ||
-        !Within(result, SeedLength))
+    if (!Prefix(prefix) || !Within(a, aCount) || !Within(b, bCount) || !Within(c, cCount) || !Within(result, SeedLength))
     {
         hr = CLR_E_OUT_OF_RANGE;
         return;
