@@ -135,6 +135,31 @@ namespace Qrng.Host.Tests
             Assert.Equal(5, Builds());
         }
 
+        /// <summary>Every device folder the tool compiles by link (the twins' Compile Include="../../X/**") is fingerprinted.</summary>
+        [Fact]
+        public void The_fingerprint_covers_every_folder_the_tool_compiles()
+        {
+            string script = File.ReadAllText(Path.Combine(RepoPaths.Root, "qrng"));
+            string find = System.Text.RegularExpressions.Regex.Match(script, @"find Host ([^\\]*)\\").Groups[1].Value;
+            var listed = find.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+            var seen = new HashSet<string>();
+            var todo = new Stack<string>([Path.Combine(RepoPaths.Root, "Host/Qrng/Qrng.csproj")]);
+            var linked = new SortedSet<string>();
+            while (todo.Count > 0)
+            {
+                string project = Path.GetFullPath(todo.Pop());
+                if (!seen.Add(project)) continue;
+                string text = File.ReadAllText(project), dir = Path.GetDirectoryName(project);
+                foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, "ProjectReference Include=\"([^\"]+)\""))
+                    todo.Push(Path.Combine(dir, m.Groups[1].Value));
+                foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, "Compile Include=\"\\.\\./\\.\\./([^/\"]+)/"))
+                    linked.Add(m.Groups[1].Value);
+            }
+
+            Assert.NotEmpty(linked);
+            Assert.True(linked.IsSubsetOf(listed), $"compiled by the tool but not fingerprinted by ./qrng: {string.Join(", ", linked.Except(listed))}");
+        }
+
         [Fact]
         public void Two_runs_started_together_build_once_and_both_run()
         {
