@@ -41,10 +41,19 @@ namespace Qrng.Emulator
             return loop;
         }
 
-        /// <summary>Ticks per KiB of Hash_DRBG output in 4 KiB requests (the firmware's request size).</summary>
+        /// <summary>Ticks per KiB of Hash_DRBG output in 4 KiB requests (the firmware's request size), on the SHA-256 path in use.</summary>
         public static long DrbgTicksPerKiB(int kib)
         {
-            var drbg = new HashDrbg();
+            return DrbgTicksPerKiB(kib, HashDrbg.Sha256Path == "native");
+        }
+
+        /// <summary>
+        /// Ticks per KiB of Hash_DRBG output in 4 KiB requests on a chosen SHA-256 path (native needs an image with
+        /// Qrng.Sha256.Native).
+        /// </summary>
+        public static long DrbgTicksPerKiB(int kib, bool nativeSha256)
+        {
+            var drbg = new HashDrbg(HashDrbg.MaxReseedInterval, nativeSha256);
             byte[] seed = new byte[48];
             for (int i = 0; i < seed.Length; i++)
             {
@@ -64,6 +73,22 @@ namespace Qrng.Emulator
             return (DateTime.UtcNow.Ticks - start) / (requests * 4);
         }
 
+        /// <summary>Ticks per 1000 blocks of the managed SHA-256 compression (Sha256.Update over whole 64-byte blocks).</summary>
+        public static long Sha256TicksPer1000Blocks(int blocks)
+        {
+            var sha = new Sha256();
+            byte[] data = new byte[64 * 16];
+            sha.Update(data, 0, data.Length);
+            int rounds = blocks / 16;
+            long start = DateTime.UtcNow.Ticks;
+            for (int i = 0; i < rounds; i++)
+            {
+                sha.Update(data, 0, data.Length);
+            }
+
+            return (DateTime.UtcNow.Ticks - start) * 1000 / (rounds * 16);
+        }
+
         /// <summary>
         /// Ticks (100 ns) per 1000 iterations of a loop that makes one native call per iteration (Array.Clear of one
         /// byte): the shape of the one published ESP32 timing of nanoFramework code, a GpioPin.Toggle() loop.
@@ -80,11 +105,14 @@ namespace Qrng.Emulator
             return (DateTime.UtcNow.Ticks - start) * 1000 / iterations;
         }
 
-        /// <summary>An emulated board of <paramref name="width"/> x <paramref name="height"/> pixels that has reached Streaming.</summary>
+        /// <summary>
+        /// An emulated board of <paramref name="width"/> x <paramref name="height"/> pixels that has reached Streaming,
+        /// configured with a PSRAM board's heap so that the firmware's heap check lets the largest frames start; the
+        /// benchmarks measure time, and the heap a frame really needs is measured on nanoCLR by bisection.
+        /// </summary>
         public static EmulatedBoard Streaming(int width, int height, uint seed)
         {
             var config = new FirmwareConfig();
-            // a PSRAM-sized heap budget: the largest frames do not fit an ESP32 without PSRAM (DeviceBudget)
             config.Apply("sensor.width = " + width + "\nsensor.height = " + height + "\ndevice.heap_bytes = 4000000\n");
             EmulatedBoard board = EmulatedBoard.WithShotNoise(config, seed, new CountingSink(), null);
             for (int i = 0; i < 5000 && board.Status.State != EngineState.Streaming; i++)

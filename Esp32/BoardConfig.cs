@@ -16,5 +16,13 @@ namespace Qrng.Esp32
             "health.t_minus = 64\n" +
             "health.t_plus = 940\n" +
             "uart.baud = 921600\n";
+
+        /// <summary>The flashed configuration, applied on the defaults and validated (throws <see cref="ConfigException"/>).</summary>
+        public static FirmwareConfig Flashed()
+        {
+            var config = new FirmwareConfig();
+            config.Apply(Text);
+            return config;
+        }
     }
 }

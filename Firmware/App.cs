@@ -1,4 +1,5 @@
 using System;
+using Qrng.Crypto;
 using Qrng.Drivers;
 using Qrng.Firmware.Protocol;
 
@@ -59,7 +60,7 @@ namespace Qrng.Firmware
             Engine = new QrngEngine(sensor, led, Protocol, config, Personalization.For(config));
             Log("qrng " + Personalization.FirmwareVersion + " serial " + config.DeviceSerial + ": " + config.Width + "x" + config.Height
                 + " pixels, RCT cutoff " + Engine.RctCutoff + ", APT cutoff " + Engine.AptCutoff + ", output " + (config.Mode == OutputMode.FullEntropy ? "full-entropy" : "drbg")
-                + ", heap budget " + DeviceBudget.Estimate(config) + " of " + config.HeapBytes + " bytes");
+                + ", heap budget " + DeviceBudget.Estimate(config) + " of " + config.HeapBytes + " bytes, sha256 " + Sha256Path());
         }
 
         public QrngEngine Engine { get; private set; }
@@ -165,6 +166,16 @@ namespace Qrng.Firmware
 
             Engine.Status.CountersFrom(counters);
             return refused;
+        }
+
+        /// <summary>
+        /// The SHA-256 path of Hash_DRBG: "native" on an image with the interop assembly Qrng.Sha256.Native, else
+        /// "managed (why)", e.g. "managed (NotSupportedException)" on stock firmware.
+        /// </summary>
+        public static string Sha256Path()
+        {
+            string reason = HashDrbg.Sha256FallbackReason;
+            return HashDrbg.Sha256Path + (reason.Length > 0 ? " (" + reason + ")" : "");
         }
 
         private void Log(string text)

@@ -1,5 +1,6 @@
 // Power-up self-tests, SP 800-90A Rev. 1 §11.3: known-answer tests of SHA-256 and of Hash_DRBG's instantiate,
-// generate, reseed and uninstantiate functions, plus the error paths. A failure disables every HashDrbg.
+// generate, reseed and uninstantiate functions, plus the error paths, on the SHA-256 path the DRBGs use (native when
+// the image has Qrng.Sha256.Native, managed otherwise). A failure disables every HashDrbg.
 namespace Qrng.Crypto
 {
     /// <summary>Outcome of the power-up self-tests.</summary>
@@ -44,11 +45,18 @@ namespace Qrng.Crypto
         };
 
         private static SelfTestState _state = SelfTestState.NotRun;
+        private static string _testedPath = "";
 
         /// <summary>Result of the last run.</summary>
         public static SelfTestState State
         {
             get { return _state; }
+        }
+
+        /// <summary>The SHA-256 path ("native" or "managed", <see cref="HashDrbg.Sha256Path"/>) the last run tested; "" before.</summary>
+        public static string TestedPath
+        {
+            get { return _testedPath; }
         }
 
         /// <summary>
@@ -60,7 +68,9 @@ namespace Qrng.Crypto
         /// <summary>Runs every known-answer test and records the result. Returns true when all passed.</summary>
         public static bool Run()
         {
-            bool ok = RunSha256Kat() && RunDrbgKat();
+            bool native = HashDrbg.Sha256Path == Sha256Selection.NativeName;
+            bool ok = RunSha256Kat(native) && RunDrbgKat(native);
+            _testedPath = HashDrbg.Sha256Path;
             _state = ok ? SelfTestState.Passed : SelfTestState.Failed;
             return ok;
         }
@@ -101,9 +111,8 @@ namespace Qrng.Crypto
             drbg.Generate(output, 0, 64, null);
         }
 
-        private static bool RunSha256Kat()
+        private static bool RunSha256Kat(bool native)
         {
-            Sha256 sha = new Sha256();
             byte[] digest = new byte[Sha256.DigestLength];
             byte[] abc = { 0x61, 0x62, 0x63 };
             if (InjectFault)
@@ -111,8 +120,7 @@ namespace Qrng.Crypto
                 abc[0] ^= 0x01;
             }
 
-            sha.Update(abc, 0, abc.Length);
-            sha.Final(digest, 0);
+            Digest(native, abc, digest);
             if (!Same(digest, AbcDigest))
             {
                 return false;
@@ -124,14 +132,26 @@ namespace Qrng.Crypto
                 two[i] = (byte)TwoBlockMessage[i];
             }
 
-            sha.Update(two, 0, two.Length);
-            sha.Final(digest, 0);
+            Digest(native, two, digest);
             return Same(digest, TwoBlockDigest);
         }
 
-        private static bool RunDrbgKat()
+        private static void Digest(bool native, byte[] message, byte[] digest)
         {
-            HashDrbg drbg = new HashDrbg(HashDrbg.MaxReseedInterval, true);
+            if (native)
+            {
+                Sha256Native.Hash(-1, message, message.Length, digest, 0, digest, 0);
+                return;
+            }
+
+            Sha256 sha = new Sha256();
+            sha.Update(message, 0, message.Length);
+            sha.Final(digest, 0);
+        }
+
+        private static bool RunDrbgKat(bool native)
+        {
+            HashDrbg drbg = new HashDrbg(HashDrbg.MaxReseedInterval, true, native);
             byte[] output = new byte[64];
 
             // Error path (§11.3.3): generate before instantiate must be refused.

@@ -1,5 +1,6 @@
 // Hash_DRBG with SHA-256, NIST SP 800-90A Rev. 1 §10.1.1. Security strength 256 bits, seedlen 440 bits.
-// All buffers are allocated once in the constructor: no call allocates.
+// All buffers are allocated once in the constructor: no call allocates. SHA-256 is native (interop assembly
+// Qrng.Sha256.Native, whole Hashgen / Hash_df requests per call) when the image has it, managed (Sha256) otherwise.
 using System;
 
 namespace Qrng.Crypto
@@ -8,7 +9,8 @@ namespace Qrng.Crypto
     /// SP 800-90A Rev. 1 Hash_DRBG (SHA-256), security strength 256, seedlen 440.
     /// A null input means "absent" (SP 800-90A Null); a zero-length array is the empty string, which the
     /// standard treats the same way. Prediction resistance (§9.3.3) is the caller's: reseed with fresh
-    /// entropy immediately before each Generate that needs it. Not thread-safe.
+    /// entropy immediately before each Generate that needs it. Not thread-safe. Both SHA-256 paths give the same
+    /// output; <see cref="Sha256Path"/> says which one the running image uses.
     /// </summary>
     public sealed class HashDrbg
     {
@@ -35,6 +37,8 @@ namespace Qrng.Crypto
 
         private const int OutLength = Sha256.DigestLength;
 
+        private static readonly byte[] Empty = new byte[0];
+
         private readonly Sha256 _sha = new Sha256();
         private readonly byte[] _v = new byte[SeedLength];
         private readonly byte[] _c = new byte[SeedLength];
@@ -44,6 +48,7 @@ namespace Qrng.Crypto
         private readonly byte[] _prefix = new byte[5];
         private readonly long _reseedInterval;
         private readonly bool _selfTestInstance;
+        private readonly bool _native;
         private long _reseedCounter;
         private bool _instantiated;
 
@@ -55,12 +60,21 @@ namespace Qrng.Crypto
 
         /// <summary>Creates an uninstantiated DRBG that demands a reseed after <paramref name="reseedInterval"/> requests.</summary>
         public HashDrbg(long reseedInterval)
-            : this(reseedInterval, false)
+            : this(reseedInterval, false, Sha256Selection.Native)
+        {
+        }
+
+        /// <summary>
+        /// A DRBG on a chosen SHA-256 path (tests compare the two): <paramref name="nativeSha256"/> true requires the
+        /// native one and throws <see cref="NotSupportedException"/> on an image without it.
+        /// </summary>
+        public HashDrbg(long reseedInterval, bool nativeSha256)
+            : this(reseedInterval, false, Available(nativeSha256))
         {
         }
 
         // The power-up self-test builds its DRBG with selfTestInstance = true so that it does not wait for itself.
-        internal HashDrbg(long reseedInterval, bool selfTestInstance)
+        internal HashDrbg(long reseedInterval, bool selfTestInstance, bool nativeSha256)
         {
             if (reseedInterval < 1 || reseedInterval > MaxReseedInterval)
             {
@@ -69,6 +83,7 @@ namespace Qrng.Crypto
 
             _reseedInterval = reseedInterval;
             _selfTestInstance = selfTestInstance;
+            _native = nativeSha256;
 
             // Hashgen's block: V (55 bytes) || 0x80 || zeros || 64-bit length 440 (FIPS 180-4 §5.1.1): one block per digest.
             _block[SeedLength] = 0x80;
@@ -78,6 +93,31 @@ namespace Qrng.Crypto
             // Hash_df's prefix: counter byte || no_of_bits_to_return = 440 as a 32-bit big-endian integer (§10.3.1).
             _prefix[3] = 0x01;
             _prefix[4] = 0xB8;
+        }
+
+        /// <summary>
+        /// "native" when this image computes SHA-256 natively (interop assembly Qrng.Sha256.Native) and every DRBG
+        /// created without an explicit path uses it, "managed" otherwise. Probed once, on first use; the power-up
+        /// self-tests run on this path.
+        /// </summary>
+        public static string Sha256Path
+        {
+            get { return Sha256Selection.Native ? Sha256Selection.NativeName : Sha256Selection.ManagedName; }
+        }
+
+        /// <summary>
+        /// On the managed path, what the probe of the native code threw (NotSupportedException: an image without
+        /// Qrng.Sha256.Native; SecurityException: the host twin on .NET); "" on the native path.
+        /// </summary>
+        public static string Sha256FallbackReason
+        {
+            get { return Sha256Selection.ManagedReason; }
+        }
+
+        /// <summary>True when this instance hashes with the native SHA-256.</summary>
+        public bool UsesNativeSha256
+        {
+            get { return _native; }
         }
 
         /// <summary>Requests allowed between reseeds.</summary>
@@ -196,6 +236,12 @@ namespace Qrng.Crypto
             byte[] digest = _digest;
             Sha256 sha = _sha;
 
+            if (_native)
+            {
+                GenerateNative(output, offset, count, additionalInput);
+                return;
+            }
+
             // Step 2: w = Hash(0x02 || V || additional_input); V = (V + w) mod 2^seedlen.
             if (additionalInput != null && additionalInput.Length > 0)
             {
@@ -206,47 +252,39 @@ namespace Qrng.Crypto
                 AddInto(v, digest, null, 0);
             }
 
-            // Step 3: Hashgen (§10.1.1.4): data = V; W = Hash(data) || Hash(data + 1) || ...
+            // Step 3: Hashgen (§10.1.1.4): data = V; W = Hash(data) || Hash(data + 1) || ..., on a pre-padded block.
             byte[] block = _block;
             Array.Copy(v, block, SeedLength);
-            sha.BeginHashgen(block);
-            while (count > 0)
-            {
-                if (count >= OutLength)
-                {
-                    sha.HashgenBlock(block, output, offset);
-                    offset += OutLength;
-                    count -= OutLength;
-                }
-                else
-                {
-                    sha.HashgenBlock(block, digest, 0);
-                    Array.Copy(digest, 0, output, offset, count);
-                    count = 0;
-                }
-
-                // data = (data + 1) mod 2^seedlen; a carry into bytes 0-51 changes the precomputed rounds.
-                int i = SeedLength - 1;
-                while (i > 0 && ++block[i] == 0)
-                {
-                    i--;
-                }
-
-                if (i == 0)
-                {
-                    ++block[0];
-                }
-
-                if (i < 52 && count > 0)
-                {
-                    sha.BeginHashgen(block);
-                }
-            }
+            sha.Hashgen(block, output, offset, count);
 
             // Step 4: H = Hash(0x03 || V).
             sha.Update(0x03);
             sha.Update(v, 0, SeedLength);
             sha.Final(digest, 0);
+
+            // Steps 5-6: V = (V + H + C + reseed_counter) mod 2^seedlen; reseed_counter += 1.
+            AddInto(v, digest, _c, _reseedCounter);
+            _reseedCounter++;
+        }
+
+        // Generate steps 2-6 with the native SHA-256: one call per hash, the whole Hashgen in one.
+        private void GenerateNative(byte[] output, int offset, int count, byte[] additionalInput)
+        {
+            byte[] v = _v;
+            byte[] digest = _digest;
+
+            // Step 2: w = Hash(0x02 || V || additional_input); V = (V + w) mod 2^seedlen.
+            if (additionalInput != null && additionalInput.Length > 0)
+            {
+                Sha256Native.Hash(0x02, v, SeedLength, additionalInput, additionalInput.Length, digest, 0);
+                AddInto(v, digest, null, 0);
+            }
+
+            // Step 3: Hashgen (§10.1.1.4).
+            Sha256Native.Hashgen(v, output, offset, count);
+
+            // Step 4: H = Hash(0x03 || V).
+            Sha256Native.Hash(0x03, v, SeedLength, Empty, 0, digest, 0);
 
             // Steps 5-6: V = (V + H + C + reseed_counter) mod 2^seedlen; reseed_counter += 1.
             AddInto(v, digest, _c, _reseedCounter);
@@ -287,6 +325,12 @@ namespace Qrng.Crypto
         // Hash(0x01 || 440 as 32 bits || input) || Hash(0x02 || ...), truncated to 55 bytes.
         private void HashDf(int prefix, byte[] a, byte[] b, byte[] c, byte[] result)
         {
+            if (_native)
+            {
+                Sha256Native.HashDf(prefix, Or(a), Length(a), Or(b), Length(b), Or(c), Length(c), result);
+                return;
+            }
+
             Sha256 sha = _sha;
             byte[] head = _prefix;
             for (int counter = 1; counter <= 2; counter++)
@@ -317,6 +361,26 @@ namespace Qrng.Crypto
             }
 
             Array.Copy(_digest, result, SeedLength);
+        }
+
+        private static byte[] Or(byte[] a)
+        {
+            return a == null ? Empty : a;
+        }
+
+        private static int Length(byte[] a)
+        {
+            return a == null ? 0 : a.Length;
+        }
+
+        private static bool Available(bool nativeSha256)
+        {
+            if (nativeSha256 && !Sha256Selection.Native)
+            {
+                throw new NotSupportedException("this image has no native SHA-256 (interop assembly Qrng.Sha256.Native)");
+            }
+
+            return nativeSha256;
         }
 
         // v = (v + h + c + counter) mod 2^440, big-endian; h is a 32-byte digest aligned right; c and counter optional.

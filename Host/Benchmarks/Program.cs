@@ -1,9 +1,10 @@
 using BenchmarkDotNet.Running;
 
-// --device: the firmware on nanoCLR beside the .NET twin (Qrng.Benchmarks.DeviceCost); otherwise BenchmarkDotNet.
+// --device: the firmware on nanoCLR beside the .NET twin (Qrng.Benchmarks.DeviceCost); with --instructions, the host
+// instructions nanoCLR executes for it, counted by valgrind (Qrng.Benchmarks.DeviceInstructions); otherwise BenchmarkDotNet.
 if (args.Contains("--device"))
 {
-    return Qrng.Benchmarks.DeviceCost.Run();
+    return args.Contains("--instructions") ? Qrng.Benchmarks.DeviceInstructions.Run() : Qrng.Benchmarks.DeviceCost.Run();
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Qrng.Benchmarks.DrbgBenchmarks).Assembly).Run(args);

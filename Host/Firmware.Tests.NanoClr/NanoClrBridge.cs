@@ -1,6 +1,8 @@
 // The device tests on nanoCLR: one xunit row per device test case (the same cases as the twin's bridge), each
 // asserting what nanoFramework.UnitTestLauncher reported for it on the interpreter. The interpreter runs once per
 // test process; a crash, a hang, an unhandled exception or a missing result fails the rows it concerns.
+// A second run of the same interpreter leaves the interop assembly Qrng.Sha256.Native out of its native table (as stock
+// firmware has it: the .pe loads, its methods throw): every device test again, on Hash_DRBG's managed fallback.
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -15,17 +17,29 @@ namespace Qrng.Firmware.Tests.NanoClr
 {
     public class NanoClrTests
     {
-        private static readonly IReadOnlyList<TestCase> Cases = TestRunner.Discover(typeof(NanoClrTests).Assembly);
-        private static readonly Lazy<(DeviceTestRun Run, string Error)> Session = new(RunOnce);
+        internal static readonly IReadOnlyList<TestCase> Cases = TestRunner.Discover(typeof(NanoClrTests).Assembly);
+        private static readonly Lazy<(DeviceTestRun Run, string Error)> Session = new(() => RunOnce(null));
 
         public static IEnumerable<TheoryDataRow<string>> All() =>
             Cases.Select(c => new TheoryDataRow<string>(c.Id) { TestDisplayName = "nanoCLR " + c.Id });
 
         [Theory]
         [MemberData(nameof(All))]
-        public void Run(string test)
+        public void Run(string test) => Check(RunOrSkip(Session), test);
+
+        [Fact]
+        public void The_interpreter_ran_every_device_test_and_nothing_else() => RanEverything(RunOrSkip(Session));
+
+        [Fact]
+        public void Hash_drbg_uses_the_native_sha256_the_interpreter_is_built_with()
         {
-            DeviceTestRun run = RunOrSkip();
+            DeviceTestRun run = RunOrSkip(Session);
+            Assert.Contains("sha256 path: native", run.Run.ProgramOutput);
+            Assert.DoesNotContain("sha256 path: managed", run.Run.ProgramOutput);
+        }
+
+        internal static void Check(DeviceTestRun run, string test)
+        {
             TestCase c = Cases.Single(x => x.Id == test);
             string name = LauncherName(c);
             DeviceTestResult[] results = run.Results.Where(r => r.Name == name).ToArray();
@@ -41,10 +55,8 @@ namespace Qrng.Firmware.Tests.NanoClr
             Assert.True(r.Outcome == "passed", $"failed on nanoCLR ({run.Clr.Flavor}): {r.Detail}");
         }
 
-        [Fact]
-        public void The_interpreter_ran_every_device_test_and_nothing_else()
+        internal static void RanEverything(DeviceTestRun run)
         {
-            DeviceTestRun run = RunOrSkip();
             Assert.True(run.Run.Problem == null, run.Run.Problem + "\n" + run.Run.Process.Tail(30));
             var expected = Cases.Select(LauncherName).ToHashSet();
             var reported = run.Results.Select(r => r.Name).ToList();
@@ -79,7 +91,7 @@ namespace Qrng.Firmware.Tests.NanoClr
             throw new InvalidOperationException("no " + kind.Name + " on " + c.Id);
         }
 
-        private static DeviceTestRun RunOrSkip()
+        internal static DeviceTestRun RunOrSkip(Lazy<(DeviceTestRun Run, string Error)> session)
         {
             Paths paths = Paths.Find(AppContext.BaseDirectory);
             string missing = paths.Missing ?? NativeBuild.MissingTools();
@@ -90,21 +102,51 @@ namespace Qrng.Firmware.Tests.NanoClr
                 Assert.Skip(missing);
             }
 
-            var (run, error) = Session.Value;
+            var (run, error) = session.Value;
             Assert.True(error == null, error);
             return run;
         }
 
-        private static (DeviceTestRun, string) RunOnce()
+        internal static (DeviceTestRun, string) RunOnce(IReadOnlyList<string> omitNative)
         {
             try
             {
-                return (DeviceTests.BuildAndRun(Paths.Find(AppContext.BaseDirectory)), null);
+                return (DeviceTests.BuildAndRun(Paths.Find(AppContext.BaseDirectory), omitNative: omitNative), null);
             }
             catch (BuildException e)
             {
                 return (null, e.Message);
             }
+        }
+    }
+
+    /// <summary>
+    /// The same interpreter run with Qrng.Sha256.Native left out of its native table (Runner.OmitNativeVariable), as on
+    /// stock firmware: Hash_DRBG must choose the managed SHA-256, and every device test must pass on it.
+    /// </summary>
+    public class NanoClrWithoutNativeSha256Tests
+    {
+        private static readonly Lazy<(DeviceTestRun Run, string Error)> Session = new(() => NanoClrTests.RunOnce([Runner.Sha256NativeAssembly]));
+
+        public static IEnumerable<TheoryDataRow<string>> All() =>
+            NanoClrTests.Cases.Select(c => new TheoryDataRow<string>(c.Id) { TestDisplayName = "nanoCLR without native SHA-256 " + c.Id });
+
+        [Theory]
+        [MemberData(nameof(All))]
+        public void Run(string test) => NanoClrTests.Check(NanoClrTests.RunOrSkip(Session), test);
+
+        [Fact]
+        public void The_interpreter_ran_every_device_test_and_nothing_else() => NanoClrTests.RanEverything(NanoClrTests.RunOrSkip(Session));
+
+        [Fact]
+        public void Hash_drbg_falls_back_to_the_managed_sha256()
+        {
+            DeviceTestRun run = NanoClrTests.RunOrSkip(Session);
+            Assert.Contains("sha256 path: managed", run.Run.ProgramOutput);
+            Assert.DoesNotContain("sha256 path: native", run.Run.ProgramOutput);
+
+            // what stock firmware does with an interop method it has no code for
+            Assert.Contains("sha256 fallback: NotSupportedException", run.Run.ProgramOutput);
         }
     }
 }

@@ -47,13 +47,13 @@ namespace Mustache
                 pos = close + 2;
                 if (tag == "#newline")
                 {
-                    stack.Peek().Parts.Add(new Text(Environment.NewLine));
+                    stack.Peek().Current.Add(new Text(Environment.NewLine));
                 }
                 else if (tag.StartsWith("#if ", StringComparison.Ordinal) || tag.StartsWith("#each ", StringComparison.Ordinal))
                 {
                     int space = tag.IndexOf(' ');
                     var block = new Block(tag.Substring(1, space - 1), tag.Substring(space + 1).Trim());
-                    stack.Peek().Parts.Add(block);
+                    stack.Peek().Current.Add(block);
                     stack.Push(block);
                 }
                 else if (tag == "#else")
@@ -81,7 +81,7 @@ namespace Mustache
                 }
                 else
                 {
-                    stack.Peek().Parts.Add(new Value(tag));
+                    stack.Peek().Current.Add(new Value(tag));
                 }
             }
 
@@ -101,7 +101,7 @@ namespace Mustache
 
                 if (text.Length > 0)
                 {
-                    block.Parts.Add(new Text(text));
+                    block.Current.Add(new Text(text));
                 }
             }
         }
@@ -126,6 +126,9 @@ namespace Mustache
             public string Kind { get; } = kind;
             public List<Part> Parts { get; } = new List<Part>();
             public List<Part> Else { get; set; }
+
+            /// <summary>Where the parts being parsed go: the {{#else}} branch once it has started, else the block's own.</summary>
+            public List<Part> Current => Else ?? Parts;
 
             public override void Render(StringBuilder into, Scope scope)
             {

@@ -79,6 +79,16 @@ namespace Qrng.NanoClr
 
         public string Output => Path.Combine(_paths.Build, "nf");
 
+        /// <summary>
+        /// True: an interop project's committed skeleton (its NativeSkeletonDirectory) is replaced by the one generated
+        /// with its .pe (`nanoclr skeleton`). False (default): a difference fails the build, because the nanoCLR the
+        /// tests run is compiled from the committed copy and would reject the new .pe's checksum.
+        /// </summary>
+        public bool UpdateSkeletons { get; set; }
+
+        /// <summary>Where the skeleton generated with an interop assembly's .pe is written (build/nf/skeleton/NAME).</summary>
+        public string SkeletonOutput(string assemblyName) => Path.Combine(Output, "skeleton", assemblyName);
+
         public static string MscorlibDll => Path.Combine(Paths.CoreLibrary, "mscorlib.dll");
 
         public static string MscorlibPe => Path.Combine(Paths.CoreLibrary, "mscorlib.pe");
@@ -135,9 +145,10 @@ namespace Qrng.NanoClr
             string pe = Path.Combine(dir, project.AssemblyName + ".pe");
             string keyFile = Path.Combine(dir, project.AssemblyName + ".key");
             string key = Key(project, dependencies);
+            string skeleton = project.NativeSkeleton == null ? null : SkeletonOutput(project.AssemblyName);
             using (FileLock.Acquire(Path.Combine(dir, project.AssemblyName + ".lock"), _log, "device build of " + project.AssemblyName))
             {
-                if (!(File.Exists(keyFile) && File.ReadAllText(keyFile) == key && File.Exists(pe) && File.Exists(dll)))
+                if (!(File.Exists(keyFile) && File.ReadAllText(keyFile) == key && File.Exists(pe) && File.Exists(dll) && (skeleton == null || Directory.Exists(skeleton))))
                 {
                     var (image, errors) = Emit(project, dependencies.Select(d => d.Dll));
                     if (errors.Count > 0)
@@ -154,8 +165,13 @@ namespace Qrng.NanoClr
                     }
 
                     _mdp ??= MetadataProcessor.Ensure(_paths, _log);
-                    _mdp.Compile(dll, pe, hints, project.ExcludeClasses);
+                    _mdp.Compile(dll, pe, hints, project.ExcludeClasses, skeleton: skeleton);
                     File.WriteAllText(keyFile, key);
+                }
+
+                if (skeleton != null)
+                {
+                    Skeletons.Check(project, skeleton, UpdateSkeletons, _paths.Repo, _log);
                 }
             }
 
@@ -178,7 +194,9 @@ namespace Qrng.NanoClr
                 list.Add(BuildOrCompile(NfProject.Load(snapshot), isSnapshot: true, buildPe));
             }
 
-            list.AddRange(project.ProjectReferences.Select(p => BuildOrCompile(NfProject.Load(p), isSnapshot: false, buildPe)));
+            // a board-only project (Firmware.Tests references Esp32 so that the test adapter deploys it to a board, and
+            // opens it by reflection) is left out of what runs on nanoCLR: its natives do not exist there
+            list.AddRange(project.ProjectReferences.Select(NfProject.Load).Where(p => !(buildPe && p.UsesHardware)).Select(p => BuildOrCompile(p, isSnapshot: false, buildPe)));
             return list;
         }
 
@@ -321,7 +339,7 @@ namespace Qrng.NanoClr
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             void Add(string text) => sha.AppendData(Encoding.UTF8.GetBytes(text + "\0"));
             Add(project.AssemblyName + (project.IsExe ? " exe" : " lib") + " " + _versions.GetValueOrDefault(project.AssemblyName));
-            Add(string.Join(",", project.ExcludeClasses) + " unsafe=" + project.AllowUnsafe + " key=" + project.KeyFile);
+            Add(string.Join(",", project.ExcludeClasses) + " unsafe=" + project.AllowUnsafe + " key=" + project.KeyFile + " skeleton=" + (project.NativeSkeleton != null));
             Add(Paths.MscorlibVersion + " " + new FileInfo(MscorlibDll).Length);
             foreach (string source in project.Sources)
             {

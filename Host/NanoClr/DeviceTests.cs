@@ -37,15 +37,18 @@ namespace Qrng.NanoClr
             return results;
         }
 
-        /// <summary>Builds nanoCLR and NFUnitTest (with everything it references) and runs every device test on the interpreter.</summary>
-        public static DeviceTestRun BuildAndRun(Paths paths, Flavor? flavor = null, TimeSpan? timeout = null, Action<string> log = null, Action<string> onLine = null)
+        /// <summary>
+        /// Builds nanoCLR and NFUnitTest (with everything it references) and runs every device test on the interpreter;
+        /// <paramref name="omitNative"/> names native assemblies to leave out of that run (Runner.OmitNativeVariable).
+        /// </summary>
+        public static DeviceTestRun BuildAndRun(Paths paths, Flavor? flavor = null, TimeSpan? timeout = null, Action<string> log = null, Action<string> onLine = null, IReadOnlyList<string> omitNative = null)
         {
             NanoClrBinary clr = NativeBuild.Ensure(paths, flavor ?? NativeBuild.DefaultFlavor, log);
             var build = new DeviceBuild(paths, log);
             DeviceAssembly tests = build.Build(TestProject(paths));
             // upstream's order: mscorlib, the launcher (the entry point), the framework, the rest, NFUnitTest last
             List<string> order = tests.LoadOrder(DeviceBuild.MscorlibPe);
-            NanoClrRun run = Runner.Run(clr, order, timeout ?? TimeSpan.FromMinutes(10), onLine: onLine);
+            NanoClrRun run = Runner.Run(clr, order, timeout ?? TimeSpan.FromMinutes(10), onLine: onLine, omitNative: omitNative);
             return new DeviceTestRun(run, Parse(run.ProgramOutput), clr, tests);
         }
     }

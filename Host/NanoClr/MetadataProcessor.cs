@@ -55,9 +55,12 @@ namespace Qrng.NanoClr
 
         /// <summary>
         /// Turns <paramref name="dll"/> into <paramref name="pe"/>; <paramref name="references"/> maps each referenced
-        /// assembly's name to its .dll (MetadataProcessor's -loadHints). Throws <see cref="BuildException"/> on any complaint.
+        /// assembly's name to its .dll (MetadataProcessor's -loadHints). With <paramref name="skeleton"/> (a folder) the
+        /// same run writes the interop skeleton there (-generateskeleton DIR NAME PROJECT false, NAME and PROJECT the
+        /// assembly's name as nanoFramework's build passes them), so the native checksum in the .pe and in the generated
+        /// method table come from one computation. Throws <see cref="BuildException"/> on any complaint.
         /// </summary>
-        public void Compile(string dll, string pe, IReadOnlyDictionary<string, string> references, IEnumerable<string> excludeClasses = null, bool isCoreLibrary = false)
+        public void Compile(string dll, string pe, IReadOnlyDictionary<string, string> references, IEnumerable<string> excludeClasses = null, bool isCoreLibrary = false, string skeleton = null)
         {
             var args = new List<string> { Dll };
             foreach (var (name, path) in references)
@@ -76,11 +79,29 @@ namespace Qrng.NanoClr
                 File.Delete(pe);
             }
 
+            if (skeleton != null)
+            {
+                if (Directory.Exists(skeleton))
+                {
+                    Directory.Delete(skeleton, recursive: true);
+                }
+
+                Directory.CreateDirectory(skeleton);
+                string name = Path.GetFileNameWithoutExtension(dll);
+                args.AddRange(["-generateskeleton", skeleton, name, name, "false"]);
+            }
+
             ProcResult r = Proc.Run("dotnet", args, Path.GetDirectoryName(pe), TimeSpan.FromMinutes(5));
             // upstream reports some failures on stderr and carries on with exit code 0
             if (r.TimedOut || r.ExitCode != 0 || r.Stderr.Trim().Length > 0 || !File.Exists(pe))
             {
                 throw new BuildException($"MetadataProcessor failed on {Path.GetFileName(dll)} (exit code {r.ExitCode}):\n{r.Tail(30)}");
+            }
+
+            if (skeleton != null && !r.Stdout.Contains("Native declaration checksum", StringComparison.Ordinal))
+            {
+                // upstream skips the skeleton (and says so on stdout) when the assembly declares no native method
+                throw new BuildException($"MetadataProcessor wrote no skeleton for {Path.GetFileName(dll)}:\n{r.Tail(10)}");
             }
         }
 

@@ -15,8 +15,9 @@ namespace Qrng.NanoClr
 
     /// <summary>
     /// Builds nanoFramework's Linux nanoCLR (targets/posix of the nf-interpreter snapshot, cmake + ninja + g++, Release =
-    /// -O3) with the glue in posix/, once per content: the build lives in the cache folder under a key made of the
-    /// snapshot's files, the glue's files, the flavor and the compiler, and is reused while they are unchanged. The
+    /// -O3) with the glue in posix/ and the interop assembly's native code (Sha256Native/native), once per content: the
+    /// build lives in the cache folder under a key made of the snapshot's files, the glue's and the interop's files, the
+    /// flavor and the compiler, and is reused while they are unchanged. The
     /// 32-bit flavor (default when g++ can target it) builds a patched copy of the snapshot (posix/m32.patch).
     /// </summary>
     public static class NativeBuild
@@ -45,7 +46,7 @@ namespace Qrng.NanoClr
                 }
 
                 string glue = Path.Combine(paths.Repo, "Host", "NanoClr", "posix");
-                string key = Key(paths.NfInterpreter, glue, flavor);
+                string key = Key([paths.NfInterpreter, glue, InteropNative(paths)], flavor);
                 string dir = Path.Combine(Paths.Cache, "nanoclr", flavor.ToString().ToLowerInvariant() + "-" + key);
                 string harness = Path.Combine(dir, "build", "bin", "nanoFramework.nanoCLR.test");
                 string stamp = Path.Combine(dir, "ok");
@@ -102,7 +103,7 @@ namespace Qrng.NanoClr
 
             log?.Invoke($"nanoCLR: building the {Describe(flavor)} interpreter from {paths.NfInterpreter} (once; about 2-4 minutes on 2 cores) into {dir}");
             string build = Path.Combine(dir, "build");
-            var configure = new List<string> { "-S", glue, "-B", build, "-DCMAKE_BUILD_TYPE=Release", "-DNF_INTERPRETER=" + source };
+            var configure = new List<string> { "-S", glue, "-B", build, "-DCMAKE_BUILD_TYPE=Release", "-DNF_INTERPRETER=" + source, "-DQRNG_SHA256_NATIVE=" + InteropNative(paths) };
             configure.AddRange(Proc.OnPath("ninja") ? ["-G", "Ninja"] : ["-G", "Unix Makefiles"]);
             if (flavor == Flavor.X86)
             {
@@ -145,11 +146,20 @@ namespace Qrng.NanoClr
             }
         }
 
-        /// <summary>SHA-256 over every file of the snapshot and the glue (path + content), the flavor and the compiler's version.</summary>
-        private static string Key(string snapshot, string glue, Flavor flavor)
+        /// <summary>
+        /// The native code of the project's interop assembly (Sha256Native/native: its generated skeleton and the
+        /// implementation), compiled into the interpreter by the glue.
+        /// </summary>
+        public static string InteropNative(Paths paths) => Path.Combine(paths.Repo, "Sha256Native", "native");
+
+        /// <summary>
+        /// SHA-256 over every file of the snapshot, the glue and the interop's native code (path + content), the flavor
+        /// and the compiler's version.
+        /// </summary>
+        private static string Key(string[] roots, Flavor flavor)
         {
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            foreach (string root in new[] { snapshot, glue })
+            foreach (string root in roots)
             {
                 foreach (string file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
                 {

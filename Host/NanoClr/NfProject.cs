@@ -31,10 +31,23 @@ namespace Qrng.NanoClr
 
         public List<string> ExcludeClasses { get; } = [];
 
+        /// <summary>Assemblies whose natives exist only on a board (stubs or nothing on the Linux nanoCLR).</summary>
+        public static readonly string[] HardwareAssemblies =
+            ["nanoFramework.Hardware.Esp32", "System.Device.Gpio", "System.Device.I2c", "System.Device.Pwm", "System.Device.Spi", "System.IO.Ports"];
+
+        /// <summary>True for a board-only project (the Esp32 adapters): it references a hardware assembly.</summary>
+        public bool UsesHardware => References.Keys.Any(r => HardwareAssemblies.Contains(r));
+
         public bool AllowUnsafe { get; private init; }
 
         /// <summary>The strong-name key file when the project signs its assembly (InternalsVisibleTo grants need it), else null.</summary>
         public string KeyFile { get; private init; }
+
+        /// <summary>
+        /// An interop assembly's committed native skeleton (the project's NativeSkeletonDirectory, a full path), or null:
+        /// the MetadataProcessor run that writes the .pe also generates the skeleton, which must equal this folder.
+        /// </summary>
+        public string NativeSkeleton { get; private init; }
 
         public static NfProject Load(string nfproj)
         {
@@ -47,6 +60,7 @@ namespace Qrng.NanoClr
             {
                 AllowUnsafe = string.Equals(Property("AllowUnsafeBlocks"), "true", StringComparison.OrdinalIgnoreCase),
                 KeyFile = sign && Property("AssemblyOriginatorKeyFile") is { Length: > 0 } key ? Resolve(dir, key, null) : null,
+                NativeSkeleton = Property("NativeSkeletonDirectory") is { Length: > 0 } skeleton ? Resolve(dir, skeleton, null) : null,
                 File = Path.GetFullPath(nfproj),
                 AssemblyName = doc.Descendants(ns + "AssemblyName").FirstOrDefault()?.Value.Trim() ?? Path.GetFileNameWithoutExtension(nfproj),
                 IsExe = string.Equals(doc.Descendants(ns + "OutputType").FirstOrDefault()?.Value.Trim(), "Exe", StringComparison.OrdinalIgnoreCase),

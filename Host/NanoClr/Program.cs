@@ -5,6 +5,7 @@ using Qrng.NanoClr;
 var flavorOption = new Option<string>("--flavor") { Description = "x86 (32-bit, 12-byte heap blocks as on an ESP32; default when g++ -m32 works) or x64" };
 var timeoutOption = new Option<int>("--timeout") { Description = "seconds before a run counts as a hang", DefaultValueFactory = _ => 600 };
 var heapOption = new Option<int?>("--heap") { Description = "managed heap in bytes (default 10 MB; an ESP32 without PSRAM has about 80-110 KB)" };
+var omitOption = new Option<string[]>("--omit-native") { Description = "leave these native assemblies out of the interpreter's table for this run (e.g. Qrng.Sha256.Native: Hash_DRBG then falls back to managed SHA-256, as on stock firmware)", AllowMultipleArgumentsPerToken = true };
 
 Flavor? FlavorOf(ParseResult p) => p.GetValue(flavorOption) switch
 {
@@ -36,10 +37,10 @@ int Guarded(Func<Paths, int> body)
     }
 }
 
-var test = new Command("test", "build nanoCLR and NFUnitTest, run every device test on the interpreter; exit 1 when one fails") { flavorOption, timeoutOption };
+var test = new Command("test", "build nanoCLR and NFUnitTest, run every device test on the interpreter; exit 1 when one fails") { flavorOption, timeoutOption, omitOption };
 test.SetAction(p => Guarded(paths =>
 {
-    DeviceTestRun run = DeviceTests.BuildAndRun(paths, FlavorOf(p), TimeSpan.FromSeconds(p.GetValue(timeoutOption)), Log, Console.WriteLine);
+    DeviceTestRun run = DeviceTests.BuildAndRun(paths, FlavorOf(p), TimeSpan.FromSeconds(p.GetValue(timeoutOption)), Log, Console.WriteLine, p.GetValue(omitOption));
     Console.WriteLine(run.Summary + " (" + NativeBuild.Describe(run.Clr.Flavor) + ")");
     if (run.Run.Problem != null)
     {
@@ -51,12 +52,12 @@ test.SetAction(p => Guarded(paths =>
 }));
 
 var projectArgument = new Argument<string>("project") { Description = "a device .nfproj with a Main (e.g. Benchmarks.Device/Benchmarks.Device.nfproj)" };
-var run = new Command("run", "build a device program and run it on nanoCLR; exit 1 unless it ends with \"qrng-run: ok\"") { projectArgument, flavorOption, timeoutOption, heapOption };
+var run = new Command("run", "build a device program and run it on nanoCLR; exit 1 unless it ends with \"qrng-run: ok\"") { projectArgument, flavorOption, timeoutOption, heapOption, omitOption };
 run.SetAction(p => Guarded(paths =>
 {
     NanoClrBinary clr = NativeBuild.Ensure(paths, FlavorOf(p) ?? NativeBuild.DefaultFlavor, Log);
     DeviceAssembly program = new DeviceBuild(paths, Log).Build(Path.GetFullPath(p.GetValue(projectArgument)));
-    NanoClrRun result = Runner.Run(clr, program.LoadOrder(DeviceBuild.MscorlibPe), TimeSpan.FromSeconds(p.GetValue(timeoutOption)), p.GetValue(heapOption), Console.WriteLine);
+    NanoClrRun result = Runner.Run(clr, program.LoadOrder(DeviceBuild.MscorlibPe), TimeSpan.FromSeconds(p.GetValue(timeoutOption)), p.GetValue(heapOption), Console.WriteLine, p.GetValue(omitOption));
     string problem = Runner.MarkedProblem(result);
     if (problem != null)
     {
@@ -80,6 +81,21 @@ build.SetAction(p => Guarded(paths =>
     }
 
     return 0;
+}));
+
+var skeleton = new Command("skeleton", "regenerate the native skeleton of every interop project of nf.sln (its NativeSkeletonDirectory) with its .pe, in one MetadataProcessor run");
+skeleton.SetAction(p => Guarded(paths =>
+{
+    var device = new DeviceBuild(paths, Log) { UpdateSkeletons = true };
+    int count = 0;
+    foreach (string nfproj in DeviceBuild.SolutionProjects(paths.Repo).Where(f => NfProject.Load(f).NativeSkeleton != null))
+    {
+        DeviceAssembly a = device.Build(nfproj);
+        Console.WriteLine(a.Name + ": " + Path.GetRelativePath(paths.Repo, NfProject.Load(nfproj).NativeSkeleton) + " matches " + Path.GetRelativePath(paths.Repo, a.Pe));
+        count++;
+    }
+
+    return count > 0 ? 0 : 1;
 }));
 
 var prepare = new Command("prepare", "build nanoCLR and the device tests' .pe files, saying what it does; exit 0 even when it cannot (the tests report it)");
@@ -107,5 +123,5 @@ prepare.SetAction(_ =>
     return 0;
 });
 
-var root = new RootCommand("nanoclr: build and run the firmware on nanoFramework's Linux interpreter") { test, run, build, prepare };
+var root = new RootCommand("nanoclr: build and run the firmware on nanoFramework's Linux interpreter") { test, run, build, skeleton, prepare };
 return root.Parse(args).Invoke();

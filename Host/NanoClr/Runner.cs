@@ -55,7 +55,20 @@ namespace Qrng.NanoClr
         /// <summary>The line a device program that uses <c>RunMarker</c> prints last: "qrng-run: ok" or "qrng-run: failed: ...".</summary>
         public const string ResultMarker = "qrng-run: ";
 
-        public static NanoClrRun Run(NanoClrBinary clr, IReadOnlyList<string> peFiles, TimeSpan timeout, int? heapBytes = null, Action<string> onLine = null)
+        /// <summary>
+        /// The environment variable that leaves native assemblies out of the interop table of one run (posix/InteropTable.cpp):
+        /// the same interpreter then behaves like an image built without them.
+        /// </summary>
+        public const string OmitNativeVariable = "QRNG_NANOCLR_OMIT_NATIVE";
+
+        /// <summary>The project's interop assembly: native SHA-256 for Hash_DRBG.</summary>
+        public const string Sha256NativeAssembly = "Qrng.Sha256.Native";
+
+        /// <summary>
+        /// Runs the .pe files in order. <paramref name="omitNative"/>: native assemblies to leave out of this run's interop
+        /// table (their .pe files still load; calls of their native methods throw NotSupportedException).
+        /// </summary>
+        public static NanoClrRun Run(NanoClrBinary clr, IReadOnlyList<string> peFiles, TimeSpan timeout, int? heapBytes = null, Action<string> onLine = null, IReadOnlyList<string> omitNative = null)
         {
             foreach (string pe in peFiles)
             {
@@ -71,6 +84,9 @@ namespace Qrng.NanoClr
             {
                 env["QRNG_NANOCLR_HEAP_BYTES"] = heapBytes.Value.ToString(CultureInfo.InvariantCulture);
             }
+
+            // always set, so that a value in the caller's environment cannot change a run that asked for the full table
+            env[OmitNativeVariable] = omitNative == null ? "" : string.Join(",", omitNative);
 
             bool inProgram = false;
             ProcResult r = Proc.Run(clr.Harness, peFiles, Path.GetDirectoryName(clr.Harness), timeout, env, line =>

@@ -15,13 +15,13 @@ namespace Qrng.NfCheck
         public const string NanoProjectType = "11A8DD76-328B-46DF-9F39-F559912D0360";
 
         /// <summary>Folders whose code runs on the device; each must be a project of nf.sln once it exists.</summary>
-        public static readonly string[] DeviceFolders = ["Hash_DRBG", "Drivers", "Firmware", "Esp32", "Emulator", "Firmware.Tests"];
+        public static readonly string[] DeviceFolders = ["Hash_DRBG", "Sha256Native", "Drivers", "Firmware", "Esp32", "Esp32.App", "Emulator", "Firmware.Tests"];
 
         /// <summary>
         /// The only projects that may reference hardware packages (their natives do not exist on the Linux nanoCLR):
         /// everything else needs mscorlib (and the TestFramework) only, so it runs on the interpreter in CI.
         /// </summary>
-        public static readonly string[] HardwareFolders = ["Esp32"];
+        public static readonly string[] HardwareFolders = ["Esp32", "Esp32.App"];
 
         private static readonly string[] PortablePackages = ["nanoFramework.CoreLibrary", "nanoFramework.TestFramework"];
 

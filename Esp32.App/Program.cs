@@ -3,7 +3,8 @@ using Qrng.Firmware;
 
 namespace Qrng.Esp32
 {
-    /// <summary>The device entry point: configuration, the ESP32 board, then <see cref="App"/> forever. A start-up step
+    /// <summary>The device entry point (Esp32.App; the board itself is the Esp32 library, which the board-only tests in
+    /// Firmware.Tests open too): configuration, the ESP32 board, then <see cref="App"/> forever. A start-up step
     /// that fails (a configuration the firmware refuses, a heap too small, a bus that does not open) is reported and
     /// retried every few seconds, never a dead board. Device build only; the emulated boards run the same App.</summary>
     public static class Program
@@ -26,10 +27,8 @@ namespace Qrng.Esp32
 
         private static object LoadConfig()
         {
-            var config = new FirmwareConfig();
-            config.Apply(BoardConfig.Text);
-            _config = config;
-            return config;
+            _config = BoardConfig.Flashed();
+            return _config;
         }
 
         private static object OpenBoard()

@@ -1,0 +1,54 @@
+// Which SHA-256 Hash_DRBG uses, decided once: the native one of the interop assembly Qrng.Sha256.Native when the running
+// image has it (a nanoCLR built with Sha256Native/native), the managed Sha256 otherwise (stock nanoFramework firmware,
+// where the interop's methods throw NotSupportedException, and the host twin on .NET, where an InternalCall outside the
+// runtime throws SecurityException). The power-up self-tests then run on the chosen path.
+using System;
+
+namespace Qrng.Crypto
+{
+    internal static class Sha256Selection
+    {
+        public const string NativeName = "native";
+        public const string ManagedName = "managed";
+
+        private static int _decision;                    // 0: not yet, 1: native, 2: managed
+        private static string _managedReason = "";
+
+        /// <summary>True when the native SHA-256 answers (probed on first use, then fixed for the life of the program).</summary>
+        public static bool Native
+        {
+            get
+            {
+                if (_decision == 0)
+                {
+                    _decision = Probe() ? 1 : 2;
+                }
+
+                return _decision == 1;
+            }
+        }
+
+        /// <summary>Why the managed path is used (the probe's exception type), or "" on the native path.</summary>
+        public static string ManagedReason
+        {
+            get { return Native ? "" : _managedReason; }
+        }
+
+        // One call of the smallest entry point (SHA-256 of the empty string): throws when the image has no native code.
+        // Whether its answer is right is for the known-answer tests, which then run on this path.
+        private static bool Probe()
+        {
+            byte[] digest = new byte[Sha256.DigestLength];
+            try
+            {
+                Sha256Native.Hash(-1, digest, 0, digest, 0, digest, 0);
+                return true;
+            }
+            catch (Exception e)
+            {
+                _managedReason = e.GetType().Name;
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Qrng.NanoClr;
+
+namespace Qrng.Benchmarks
+{
+    /// <summary>
+    /// `dotnet run -c Release --project Host/Benchmarks -- --device --instructions`: the same firmware costs as host CPU
+    /// instructions executed by the Linux nanoCLR, counted by valgrind (callgrind), so that they do not depend on what
+    /// else the machine runs. Each measure is the difference between a program that does the work N times and one that
+    /// does it 0 times (start-up, assembly loading and set-up cancel out), divided by N.
+    /// </summary>
+    public static class DeviceInstructions
+    {
+        private const int Requests = 8, Frames = 10;
+
+        public static int Run()
+        {
+            Paths paths = Paths.Find();
+            if (paths.Missing is { } missing)
+            {
+                Console.Error.WriteLine("device instructions: " + missing);
+                return 2;
+            }
+
+            if (!Proc.OnPath("valgrind"))
+            {
+                Console.Error.WriteLine("device instructions: valgrind not found (apt-get install valgrind)");
+                return 2;
+            }
+
+            NanoClrBinary clr = NativeBuild.Ensure(paths, NativeBuild.DefaultFlavor, Console.Error.WriteLine);
+            var build = new DeviceBuild(paths, Console.Error.WriteLine);
+            string[] omit = [Runner.Sha256NativeAssembly];
+
+            // Hash_DRBG: 4 KiB requests on an explicit path
+            double DrbgPerKiB(bool native)
+            {
+                long Count(int n) => Instructions(clr, Program(paths, build, $"Count{(native ? "Native" : "Managed")}Drbg{n}", $$"""
+                                var drbg = new HashDrbg(HashDrbg.MaxReseedInterval, {{(native ? "true" : "false")}});
+                                drbg.Instantiate(new byte[48], null, null);
+                                byte[] block = new byte[4096];
+                                for (int i = 0; i < {{n}}; i++)
+                                {
+                                    drbg.Generate(block, 0, 4096, null);
+                                }
+                    """), null);
+                return (Count(Requests) - Count(0)) / (4.0 * Requests);
+            }
+
+            // one frame of the device loop on the emulated 8x8 board (4 KiB out), and its capture alone
+            double PerFrame(string[] omitNative, bool captureOnly)
+            {
+                string kind = (captureOnly ? "Capture" : "Frame") + (omitNative == null ? "Native" : "Managed");
+                long Count(int n) => Instructions(clr, Program(paths, build, $"Count{kind}{n}", $$"""
+                                EmulatedBoard board = DeviceBench.Streaming(8, 8, 0x51A2F0u);
+                                ushort[] pixels = new ushort[board.Config.PixelCount];
+                                for (int i = 0; i < {{n}}; i++)
+                                {
+                                    {{(captureOnly ? "board.Driver.Capture(pixels);" : "board.Step();")}}
+                                }
+
+                                if (HashDrbg.Sha256Path != "{{(omitNative == null ? "native" : "managed")}}")
+                                {
+                                    throw new InvalidOperationException("wrong SHA-256 path: " + HashDrbg.Sha256Path);
+                                }
+                    """), omitNative);
+                return (Count(Frames) - Count(0)) / (double)Frames;
+            }
+
+            Console.Error.WriteLine("device instructions: counting with valgrind --tool=callgrind (a few minutes) ...");
+            double nativeKiB = DrbgPerKiB(true), managedKiB = DrbgPerKiB(false);
+            double nativeFrame = PerFrame(null, false), managedFrame = PerFrame(omit, false), capture = PerFrame(null, true);
+            string M(double v) => (v / 1e6).ToString("F2", CultureInfo.InvariantCulture) + " M";
+            string flavor = clr.Flavor == Flavor.X86 ? "x86" : "x64";
+            Console.WriteLine($"| host instructions on nanoCLR ({flavor}, -O3) | native SHA-256 | managed SHA-256 | managed / native |");
+            Console.WriteLine("|---|---|---|---|");
+            Console.WriteLine($"| Hash_DRBG, per KiB (4 KiB requests) | {M(nativeKiB)} | {M(managedKiB)} | {(managedKiB / nativeKiB).ToString("F1", CultureInfo.InvariantCulture)}× |");
+            Console.WriteLine($"| frame 8×8, whole loop (4 KiB out) | {M(nativeFrame)} | {M(managedFrame)} | {(managedFrame / nativeFrame).ToString("F1", CultureInfo.InvariantCulture)}× |");
+            Console.WriteLine($"| frame 8×8 without the emulated capture ({M(capture)}) | {M(nativeFrame - capture)} | {M(managedFrame - capture)} | {((managedFrame - capture) / (nativeFrame - capture)).ToString("F1", CultureInfo.InvariantCulture)}× |");
+            return 0;
+        }
+
+        private static DeviceAssembly Program(Paths paths, DeviceBuild build, string name, string body) =>
+            DeviceProgram.Build(paths, build, name, DeviceProgram.WithMain("using Qrng.Crypto;\nusing Qrng.Emulator;", body), HeapFit.FirmwareProjects);
+
+        private static long Instructions(NanoClrBinary clr, DeviceAssembly program, string[] omitNative)
+        {
+            var args = new List<string> { "--tool=callgrind", "--callgrind-out-file=/dev/null", clr.Harness };
+            args.AddRange(program.LoadOrder(DeviceBuild.MscorlibPe));
+            var env = new Dictionary<string, string> { [Runner.OmitNativeVariable] = omitNative == null ? "" : string.Join(",", omitNative) };
+            ProcResult r = Proc.Run("valgrind", args, Path.GetDirectoryName(clr.Harness), TimeSpan.FromMinutes(30), env);
+            if (!r.Stdout.Contains(Runner.ResultMarker + "ok", StringComparison.Ordinal))
+            {
+                throw new BuildException($"{program.Name} did not run to its end under valgrind:\n{r.Tail(20)}");
+            }
+
+            Match m = Regex.Match(r.Stderr, @"Collected : (\d+)");
+            return m.Success ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : throw new BuildException("no instruction count from callgrind:\n" + r.Tail(10));
+        }
+    }
+}

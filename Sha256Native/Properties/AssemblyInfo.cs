@@ -1,0 +1,9 @@
+using System.Reflection;
+
+[assembly: AssemblyTitle("Qrng.Sha256.Native")]
+[assembly: AssemblyDescription("SHA-256 for Hash_DRBG computed by native code in the nanoCLR image (interop assembly)")]
+[assembly: AssemblyProduct("qrng-esp32")]
+[assembly: AssemblyVersion("1.0.0.0")]
+
+// The native side (Sha256Native/native/) must declare this version; change it with the method signatures.
+[assembly: AssemblyNativeVersion("1.0.0.0")]
