@@ -332,6 +332,9 @@ namespace Qrng.Firmware.Tests
             Assert.AreEqual("940", BoardLine.Value(info, "t_plus"));
             Assert.AreEqual("1960", BoardLine.Value(info, "claimed_millibits_per_symbol"));
             Assert.AreEqual("drbg", BoardLine.Value(info, "output_mode"));
+            // "native" on an image with Qrng.Sha256.Native, "managed (why)" on any other
+            string sha = BoardLine.Value(info, "sha256");
+            Assert.IsTrue(sha == "native" ? HashDrbg.Sha256Path == "native" : sha.IndexOf("managed (") == 0 && HashDrbg.Sha256Path == "managed", "sha256=" + sha);
             Assert.AreEqual("Qrng.Drivers.ArduCamOv2640", BoardLine.Value(info, "sensor"));
             Assert.AreEqual("no", BoardLine.Value(info, "config_persisted"));
 

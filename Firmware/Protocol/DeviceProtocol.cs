@@ -523,6 +523,7 @@ namespace Qrng.Firmware.Protocol
             Add("apt_window", c.AptWindow);
             Add("apt_cutoff", e.AptCutoff);
             Add("output_mode", c.Mode == OutputMode.FullEntropy ? "full-entropy" : "drbg");
+            Add("sha256", App.Sha256Path());
             Add("bytes_per_frame", c.OutputBytesPerFrame);
             Add("seed_margin_percent", c.SeedMarginPercent);
             Add("reseed_bytes", e.ReseedBytes);
