@@ -75,7 +75,7 @@ public static class DeviceCommands
                     file.Commit();
                     double seconds = clock.Elapsed.TotalSeconds;
                     Console.Error.WriteLine($"read {n:N0} bytes from {s.Name} in {seconds:0.00} s ({n / Math.Max(seconds, 1e-9) / 1000:0.0} kB/s)"
-                        + $"; {s.DamagedFrames} frames failed their CRC, {s.LostFrames} went missing, {s.ReRequests} re-requests; reseed counter {s.LastReseeds}"
+                        + $"; {s.DamagedFrames} frames corrupted (CRC, flags or length), {s.LostFrames} went missing, {s.ReRequests} re-requests; reseed counter {s.LastReseeds}"
                         + (file.IsStdout ? "" : $"; wrote {outPath}"));
                     return QrngCli.Ok;
                 }, () => $" after {done:N0} of {n:N0} bytes{notWritten}");
@@ -383,12 +383,13 @@ public static class DeviceCommands
             Signals.Cooperative = true;
             var candidates = DeviceOptions.Candidates();
             var found = new List<string[]>();
+            var silent = new List<string>();                          // why each other port is not listed (each names its port)
             foreach (var (port, names) in candidates)
             {
                 var (s, info, why) = DeviceOptions.Probe(port, p.GetValue(baud), null, (int)(t * 1000), 1);
                 if (s == null)
                 {
-                    Console.Error.WriteLine($"{port}: {why}");
+                    silent.Add(why);
                     continue;
                 }
 
@@ -403,8 +404,10 @@ public static class DeviceCommands
             {
                 throw new DeviceException(QrngCli.NoDevice, candidates.Count == 0
                     ? $"no serial ports to probe ({Environment.GetEnvironmentVariable("QRNG_PORTS") ?? DeviceOptions.DefaultPorts})"
-                    : $"no qrng answered on {string.Join(", ", candidates.Select(x => x.Port))}");
+                    : $"no qrng answered on {string.Join(", ", candidates.Select(x => x.Port))} ({string.Join("; ", silent)})");
             }
+
+            foreach (string why in silent) Console.Error.WriteLine(why);
 
             string[] head = ["PORT", "SERIAL", "FIRMWARE", "OUTPUT"];
             int[] width = head.Select((h, i) => Math.Max(h.Length, found.Max(r => r[i].Length))).ToArray();

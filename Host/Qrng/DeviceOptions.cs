@@ -214,7 +214,7 @@ public sealed class DeviceOptions
         catch (Exception e) when (e is DeviceException or DeviceGoneException)
         {
             s.Dispose();
-            return (null, null, e.Message);
+            return (null, null, e is DeviceGoneException ? $"lost {port}: {e.Message}" : e.Message);
         }
     }
 

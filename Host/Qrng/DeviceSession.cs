@@ -75,6 +75,7 @@ public sealed class DeviceSession : IDisposable
     private readonly byte[] _key;
     private readonly LinkSink _sink;
     private int _inPos, _inLen, _seq;
+    private long _damagedUntil;                                     // input offset where the last damaged frame counted ended
     private HmacSha256 _mac;
     private byte[] _hostNonce = new byte[Wire.NonceLength], _deviceNonce = new byte[Wire.NonceLength];
     private bool _gone;
@@ -113,7 +114,7 @@ public sealed class DeviceSession : IDisposable
     /// <summary>Plain-stream bytes dropped while waiting for READY.</summary>
     public long DiscardedBytes { get; private set; }
 
-    /// <summary>Damaged frames the reader dropped (bad CRC, length or flags).</summary>
+    /// <summary>Damaged frames the reader dropped (bad CRC, length or flags); false starts inside one are not counted.</summary>
     public long DamagedFrames { get; private set; }
 
     /// <summary>DATA, RAW or text frames missing from a reply (part-number gaps and lost last frames).</summary>
@@ -305,7 +306,7 @@ public sealed class DeviceSession : IDisposable
             }
 
             if (++failures > Retries)
-                throw new DeviceException(QrngCli.LineErrors, $"{Name}: {done:N0} of {n:N0} bytes: DATA frames still lost or corrupted after {Retries} re-requests in a row ({DamagedFrames} frames failed their CRC, {LostFrames} went missing)");
+                throw new DeviceException(QrngCli.LineErrors, $"{Name}: {done:N0} of {n:N0} bytes: DATA frames still lost or corrupted after {Retries} re-requests in a row ({DamagedFrames} frames corrupted, {LostFrames} missing)");
             ReRequests++;
         }
     }
@@ -441,7 +442,7 @@ public sealed class DeviceSession : IDisposable
             byte[] symbols = RawOnce(n, progress);
             if (symbols != null) return symbols;
             if (attempt >= Retries)
-                throw new DeviceException(QrngCli.LineErrors, $"{Name}: RAW frames still lost or corrupted after {Retries} re-requests ({DamagedFrames} frames failed their CRC, {LostFrames} went missing); raw data must be one contiguous run, so nothing is written");
+                throw new DeviceException(QrngCli.LineErrors, $"{Name}: RAW frames still lost or corrupted after {Retries} re-requests ({DamagedFrames} frames corrupted, {LostFrames} missing); raw data must be one contiguous run, so nothing is written");
             ReRequests++;
         }
     }
@@ -830,6 +831,9 @@ public sealed class DeviceSession : IDisposable
             if (e == FrameReader.Frame) return Capture();
             if (e != FrameReader.None)
             {
+                // a 'Q' inside a frame already dropped starts a false candidate on the rescan: not another frame
+                if (_reader.DamageStart < _damagedUntil) continue;
+                _damagedUntil = _reader.DamageEnd;
                 DamagedFrames++;
                 return new ReplyFrame { Damage = e };
             }

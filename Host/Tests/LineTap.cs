@@ -24,8 +24,8 @@ namespace Qrng.Host.Tests
     /// <summary>
     /// The line between a device and the host, with a memory: every frame the device sends is parsed (with the
     /// firmware's own reader) before the noise, and the noise damages the frames a test picks — a flipped bit (the
-    /// CRC catches it), a dropped frame (a gap in the part numbers), or a forged payload with a correct CRC (only the
-    /// HMAC catches it). Tests compare what the host wrote with the frames that reached it intact.
+    /// CRC catches it), a dropped frame (a gap in the part numbers), a forged payload with a correct CRC (only the
+    /// HMAC catches it), or a damaged frame hiding a false frame start that its rescan must not count twice. Tests compare what the host wrote with the frames that reached it intact.
     /// </summary>
     public sealed class LineTap
     {
@@ -35,6 +35,8 @@ namespace Qrng.Host.Tests
             FlipBit,
             Drop,
             Forge,
+            /// <summary>A flipped bit, and near the payload's end what looks like the header of a 100-byte frame: its CRC check reaches into the next frame.</summary>
+            FalseStart,
         }
 
         private readonly FrameReader _reader = new(Wire.ReplyMagic, Wire.MaxReplyPayload);
@@ -100,6 +102,14 @@ namespace Qrng.Host.Tests
                     if (n == Noise.FlipBit)
                     {
                         frame[Wire.HeaderLength + (f.Index % Math.Max(1, f.Payload.Length))] ^= (byte)(1 << (f.Index % 8));
+                    }
+                    else if (n == Noise.FalseStart)
+                    {
+                        int at0 = length - Wire.CrcLength - 20;                     // 20 bytes before the CRC
+                        if (at0 < Wire.HeaderLength + 1) throw new InvalidOperationException("FalseStart needs a payload of 21 bytes or more");
+                        byte[] header = [Wire.Magic, Wire.ReplyMagic, (byte)(Wire.Read | Wire.ReplyBit), Wire.FlagMore, 1, 0, 100, 0];
+                        header.CopyTo(frame, at0);
+                        frame[Wire.HeaderLength] ^= 1;                              // the CRC fails
                     }
                     else if (n == Noise.Forge)
                     {

@@ -131,7 +131,7 @@ namespace Qrng.Host.Tests
             Assert.Equal(tap.IntactData(), got);
             int damaged = tap.Frames.Count(f => f.Type == (Wire.Read | Wire.ReplyBit) && !f.Intact);
             Assert.True(damaged >= 40, $"{damaged} damaged frames");
-            var m = Regex.Match(r.Err, "([0-9]+) frames failed their CRC, ([0-9]+) went missing, ([0-9]+) re-requests");
+            var m = Regex.Match(r.Err, "([0-9]+) frames corrupted \\(CRC, flags or length\\), ([0-9]+) went missing, ([0-9]+) re-requests");
             Assert.True(m.Success, r.Err);
             Assert.Equal(tap.Frames.Count(f => f.Done == LineTap.Noise.FlipBit), int.Parse(m.Groups[1].Value));
             Assert.True(int.Parse(m.Groups[3].Value) > 0);
