@@ -173,7 +173,7 @@ public static class DeviceCommands
             Console.Out.Write(status);
             Console.Out.Flush();
             if (DeviceSession.Value(status, "healthy") == "yes") return QrngCli.Ok;
-            Output.Error($"{s.Name} is not healthy: state {DeviceSession.Value(status, "state_name")}: {DeviceSession.Value(status, "reason")}");
+            Output.Error($"{s.Name} is not healthy: {DeviceSession.Why(status)}");
             return QrngCli.Unhealthy;
         })));
         return c;
@@ -260,7 +260,7 @@ public static class DeviceCommands
     private static Command Feed()
     {
         var o = new DeviceOptions();
-        var credit = new Option<double>("--credit-bits-per-byte") { HelpName = "X", Description = "entropy credited to the kernel per byte, in bits (0..8); refused when more than the device's own credited rate (drbg mode: STATUS credited_millibits / bytes_out; full-entropy mode: 8)", Required = true };
+        var credit = new Option<double>("--credit-bits-per-byte") { HelpName = "X", Description = "entropy credited to the kernel per byte, in bits (0..8); refused when more than the device itself credits per output byte: in drbg mode (pixels - masked) x claimed entropy per symbol / bytes per frame (0.0306 at 64 pixels), in full-entropy mode 8", Required = true };
         var bytes = new Option<string>("--bytes", "-n") { HelpName = "N", Description = "stop after N bytes (default: run until stopped)" };
         var chunk = new Option<int>("--chunk") { HelpName = "BYTES", Description = "bytes per READ and per RNDADDENTROPY", DefaultValueFactory = _ => 512 };
         var interval = new Option<double>("--interval") { HelpName = "SECONDS", Description = "pause between chunks", DefaultValueFactory = _ => 10 };
@@ -308,13 +308,14 @@ public static class DeviceCommands
     }
 
     /// <summary>
-    /// The feed loop: READ a chunk, STATUS, check health and the credited rate, RNDADDENTROPY, pause. The credit of a
-    /// chunk is floor(bytes × X) bits. Refused (bad input) when X exceeds what the device credits per output byte:
-    /// in drbg mode credited_millibits / 1000 / bytes_out since its boot, at most 8; in full-entropy mode 8.
+    /// The feed loop: INFO and STATUS first (an unhealthy device or a credit over the limit is refused before a byte is
+    /// read), then READ a chunk, STATUS (health and limit again), RNDADDENTROPY, pause. The credit of a chunk is
+    /// floor(bytes × X) bits; X may not exceed <see cref="CreditLimit"/>.
     /// </summary>
     public static (long Bytes, long Bits) FeedLoop(DeviceSession s, IEntropySink kernel, double creditPerByte, long total, int chunk, int pauseMs, Action<long, long> progress)
     {
-        string mode = DeviceSession.Value(s.Info(), "output_mode");
+        string info = s.Info();
+        CheckFeed(s, info, s.Status(), creditPerByte);
         var buffer = new byte[chunk];
         long fed = 0, bits = 0;
         while (fed < total)
@@ -325,15 +326,14 @@ public static class DeviceCommands
                 Array.Copy(b, off, buffer, got, count);
                 got += count;
             }, null);
-            string status = s.Status();
-            if (DeviceSession.Value(status, "healthy") != "yes")
-                throw new DeviceException(QrngCli.Unhealthy, $"{s.Name} is unhealthy: state {DeviceSession.Value(status, "state_name")}: {DeviceSession.Value(status, "reason")}");
-            double limit = CreditLimit(mode, status);
-            if (creditPerByte > limit)
+            try
+            {
+                CheckFeed(s, info, s.Status(), creditPerByte);
+            }
+            catch
             {
                 Array.Clear(buffer);
-                throw new DeviceException(QrngCli.BadInput, $"--credit-bits-per-byte {creditPerByte.ToString(CultureInfo.InvariantCulture)} is more than {s.Name} credits per output byte: "
-                    + (mode == "full-entropy" ? "8" : $"{limit.ToString("0.######", CultureInfo.InvariantCulture)} (output_mode=drbg: credited_millibits={DeviceSession.Value(status, "credited_millibits")} / bytes_out={DeviceSession.Value(status, "bytes_out")}; full-entropy mode allows up to 8)"));
+                throw;
             }
 
             int credit = (int)Math.Floor(creditPerByte * got);
@@ -348,13 +348,37 @@ public static class DeviceCommands
         return (fed, bits);
     }
 
-    /// <summary>The most bits per output byte the device's own accounting supports (see <see cref="FeedLoop"/>).</summary>
-    public static double CreditLimit(string mode, string status)
+    /// <summary>Refuses to go on with a device that is not healthy, or a credit over <see cref="CreditLimit"/>.</summary>
+    private static void CheckFeed(DeviceSession s, string info, string status, double creditPerByte)
     {
+        if (DeviceSession.Value(status, "healthy") != "yes")
+            throw new DeviceException(QrngCli.Unhealthy, $"{s.Name} is unhealthy: {DeviceSession.Why(status)}");
+        double limit = CreditLimit(info, status);
+        if (creditPerByte <= limit) return;
+        string mode = DeviceSession.Value(info, "output_mode");
+        throw new DeviceException(QrngCli.BadInput, $"--credit-bits-per-byte {creditPerByte.ToString(CultureInfo.InvariantCulture)} is more than {s.Name} credits per output byte: "
+            + limit.ToString("0.######", CultureInfo.InvariantCulture) + (mode == "drbg"
+                ? $" (output_mode=drbg: (pixels {DeviceSession.Value(info, "pixels")} - masked_pixels {DeviceSession.Value(status, "masked_pixels")}) x claimed_millibits_per_symbol {DeviceSession.Value(info, "claimed_millibits_per_symbol")} / 1000 / bytes_per_frame {DeviceSession.Value(info, "bytes_per_frame")}; output.mode=full-entropy allows up to 8)"
+                : $" (output_mode={mode})"));
+    }
+
+    /// <summary>
+    /// The most bits per output byte the device itself credits. Full-entropy mode: 8 (every 256-bit block is backed
+    /// by fresh credited entropy, docs/pipeline.md). DRBG mode: the entropy it credits per healthy frame over the bytes
+    /// it makes from it, (pixels - masked_pixels) × claimed_millibits_per_symbol / 1000 / bytes_per_frame (64 pixels:
+    /// 0.0306). Anything else, or a field missing: 0.
+    /// </summary>
+    public static double CreditLimit(string info, string status)
+    {
+        string mode = DeviceSession.Value(info, "output_mode");
         if (mode == "full-entropy") return 8;
-        if (!long.TryParse(DeviceSession.Value(status, "credited_millibits"), out long milli) || !long.TryParse(DeviceSession.Value(status, "bytes_out"), out long outBytes) || outBytes <= 0)
+        if (mode != "drbg"
+            || !long.TryParse(DeviceSession.Value(info, "pixels"), out long pixels)
+            || !long.TryParse(DeviceSession.Value(info, "claimed_millibits_per_symbol"), out long milli)
+            || !long.TryParse(DeviceSession.Value(info, "bytes_per_frame"), out long perFrame) || perFrame <= 0)
             return 0;
-        return Math.Min(8, milli / 1000.0 / outBytes);
+        long masked = long.TryParse(DeviceSession.Value(status, "masked_pixels"), out long m) ? m : 0;
+        return Math.Clamp((pixels - masked) * milli / 1000.0 / perFrame, 0, 8);
     }
 
     private static void Pause(DeviceSession s, int ms)

@@ -104,7 +104,14 @@ public sealed class VirtualLink : IDeviceLink
         try { board = new Board(config, line, seed); }
         catch (ArgumentException e) { throw new Model.ModelException($"configuration: {e.Message}"); }
         foreach (string f in faults) StreamCommand.Apply(board.Camera, f);
-        long maxSteps = StreamCommand.GiveUpFrames(config, board.Engine);
+        PowerUp(board, line);
+        return new VirtualLink(board, line);
+    }
+
+    /// <summary>Steps a new board until it streams, fails for good, or `stream` would give up; its output is dropped.</summary>
+    internal static void PowerUp(Board board, LoopbackLink line)
+    {
+        long maxSteps = StreamCommand.GiveUpFrames(board.Config, board.Engine);
         for (long i = 0; i < maxSteps && board.Status.State != EngineState.Streaming && board.Status.State != EngineState.Error; i++)
         {
             board.Step();
@@ -112,7 +119,6 @@ public sealed class VirtualLink : IDeviceLink
         }
 
         line.FromDevice.Clear();
-        return new VirtualLink(board, line);
     }
 
     public void Write(byte[] buffer, int offset, int count) => _line.ToDevice.Write(buffer, offset, count);

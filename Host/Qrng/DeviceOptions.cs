@@ -109,7 +109,7 @@ public sealed class DeviceOptions
         Console.Error.WriteLine($"virtual board seed {seed}: --seed {seed} repeats it (a seeded simulation: not secret)");
         if (p.GetValue(Pty))
         {
-            var server = PtyBoard.Create(cfg, seed, faults);
+            var server = PtyBoard.Create(cfg, seed, faults, booted: true);
             try
             {
                 server.Start();

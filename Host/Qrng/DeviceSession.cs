@@ -272,6 +272,28 @@ public sealed class DeviceSession : IDisposable
 
     public string Cancel() => AskText(Wire.Cancel, null);
 
+    /// <summary>
+    /// A STATUS reply's state and reason as one phrase ("state error: ..."); with no fault yet ("none") the state
+    /// itself says why there is no output.
+    /// </summary>
+    public static string Why(string status)
+    {
+        string state = Value(status, "state_name") ?? "?", reason = Value(status, "reason") ?? "?";
+        if (reason == "none")
+        {
+            reason = state switch
+            {
+                "startup-test" => "no fault; the SP 800-90B start-up test is running (the board just started, restarted or was reconfigured)",
+                "seeding" => "no fault; collecting credited entropy to seed the DRBG",
+                "sensor-down" => "no fault; the sensor is not initialized",
+                "raw-export" => "no fault; a RAW export is running",
+                _ => "no fault",
+            };
+        }
+
+        return $"state {state}: {reason}";
+    }
+
     /// <summary>The value of <paramref name="key"/> in a text reply's key=value lines (null when absent).</summary>
     public static string Value(string text, string key)
     {
@@ -410,19 +432,17 @@ public sealed class DeviceSession : IDisposable
     /// <summary>The device stopped making output and says it is not streaming: why, from STATUS when it answers.</summary>
     private DeviceException Stopped(string what)
     {
-        string state = DeviceProtocol.StateName((EngineState)LastState), reason = EngineStatus.Describe((Fault)LastFault, 0);
+        // the last DATA frame's state and fault, unless STATUS answers
+        string why = Why($"state_name={DeviceProtocol.StateName((EngineState)LastState)}\nreason={EngineStatus.Describe((Fault)LastFault, 0)}\n");
         try
         {
-            string status = AskText(Wire.Status, null, Math.Min(TimeoutMs, 2000));
-            state = Value(status, "state_name") ?? state;
-            reason = Value(status, "reason") ?? reason;
+            why = Why(AskText(Wire.Status, null, Math.Min(TimeoutMs, 2000)));
         }
         catch (DeviceException)
         {
-            // the DATA frame's state and fault are the reason then
         }
 
-        return new DeviceException(QrngCli.Unhealthy, $"{Name} is unhealthy: {what}; state {state}: {reason}");
+        return new DeviceException(QrngCli.Unhealthy, $"{Name} is unhealthy: {what}; {why}");
     }
 
     private DeviceException Unhealthy(string text)
@@ -633,7 +653,7 @@ public sealed class DeviceSession : IDisposable
         {
             string status = AskText(Wire.Status, null, Math.Min(TimeoutMs, 2000));
             if (Value(status, "healthy") != "yes")
-                return new DeviceException(QrngCli.Unhealthy, $"{Name} is unhealthy: {request} made no progress for {TimeoutMs / 1000.0:0.#} s after {progress}; state {Value(status, "state_name")}: {Value(status, "reason")}");
+                return new DeviceException(QrngCli.Unhealthy, $"{Name} is unhealthy: {request} made no progress for {TimeoutMs / 1000.0:0.#} s after {progress}; {Why(status)}");
         }
         catch (DeviceException e)
         {

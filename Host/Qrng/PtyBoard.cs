@@ -31,14 +31,19 @@ public sealed class PtyBoard : IDisposable
         _thread = new Thread(Serve) { IsBackground = true, Name = "virtual board on " + _pty.Path };
     }
 
-    /// <summary>A new virtual board (seeded physics, firmware configuration, fault knobs) with its UART on a pseudo-terminal.</summary>
-    public static PtyBoard Create(FirmwareConfig config, int seed, string[] faults)
+    /// <summary>
+    /// A new virtual board (seeded physics, firmware configuration, fault knobs) with its UART on a pseudo-terminal.
+    /// <paramref name="booted"/>: stepped first until it streams, as a board plugged in a moment ago (the device
+    /// commands' --pty, like their in-process board); else it powers up when served, its plain stream from the first byte.
+    /// </summary>
+    public static PtyBoard Create(FirmwareConfig config, int seed, string[] faults, bool booted = false)
     {
         var line = new LoopbackLink(null);
         Board board;
         try { board = new Board(config, line, seed); }
         catch (ArgumentException e) { throw new Model.ModelException($"configuration: {e.Message}"); }
         foreach (string f in faults) StreamCommand.Apply(board.Camera, f);
+        if (booted) VirtualLink.PowerUp(board, line);
         return new PtyBoard(board, line);
     }
 

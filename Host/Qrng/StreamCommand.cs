@@ -328,7 +328,7 @@ public static class StreamCommand
             s.Enter();
             string status = s.Status();
             if (DeviceSession.Value(status, "healthy") != "yes")
-                return new DeviceException(QrngCli.Unhealthy, $"{s.Name} is unhealthy: {what}; state {DeviceSession.Value(status, "state_name")}: {DeviceSession.Value(status, "reason")}");
+                return new DeviceException(QrngCli.Unhealthy, $"{s.Name} is unhealthy: {what}; {DeviceSession.Why(status)}");
             return new DeviceException(QrngCli.Timeout, $"{s.Name}: {what}, though it reports healthy=yes (mode {DeviceSession.Value(status, "mode")})");
         }
         catch (DeviceException e)

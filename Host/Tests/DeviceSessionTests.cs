@@ -217,12 +217,24 @@ namespace Qrng.Host.Tests
         }
 
         [Fact]
-        public void The_credit_limit_follows_the_devices_own_accounting()
+        public void The_credit_limit_is_what_the_device_credits_per_output_byte()
         {
-            Assert.Equal(8, DeviceCommands.CreditLimit("full-entropy", "credited_millibits=1\nbytes_out=1000000\n"));
-            Assert.Equal(0.5, DeviceCommands.CreditLimit("drbg", "credited_millibits=500000\nbytes_out=1000\n"), 9);
-            Assert.Equal(8, DeviceCommands.CreditLimit("drbg", "credited_millibits=9000000\nbytes_out=1000\n"));
-            Assert.Equal(0, DeviceCommands.CreditLimit("drbg", "credited_millibits=900000\nbytes_out=0\n"));
+            const string info = "output_mode=drbg\npixels=64\nclaimed_millibits_per_symbol=1960\nbytes_per_frame=4096\n";
+            Assert.Equal(64 * 1.96 / 4096, DeviceCommands.CreditLimit(info, "masked_pixels=0\n"), 12);
+            Assert.Equal(60 * 1.96 / 4096, DeviceCommands.CreditLimit(info, "masked_pixels=4\n"), 12);      // masked pixels credit nothing
+            Assert.Equal(8, DeviceCommands.CreditLimit(info.Replace("bytes_per_frame=4096", "bytes_per_frame=1"), "masked_pixels=0\n"));
+            Assert.Equal(8, DeviceCommands.CreditLimit("output_mode=full-entropy\n", ""));
+            Assert.Equal(0, DeviceCommands.CreditLimit(info.Replace("bytes_per_frame=4096\n", ""), "masked_pixels=0\n"));
+            Assert.Equal(0, DeviceCommands.CreditLimit(info.Replace("drbg", "something-new"), "masked_pixels=0\n"));
+        }
+
+        [Fact]
+        public void An_unhealthy_state_without_a_fault_says_what_the_device_is_doing()
+        {
+            Assert.Equal("state error: LED at full duty", DeviceSession.Why("state_name=error\nreason=LED at full duty\n"));
+            Assert.Contains("start-up test is running", DeviceSession.Why("state_name=startup-test\nreason=none\n"));
+            Assert.Contains("seed the DRBG", DeviceSession.Why("state_name=seeding\nreason=none\n"));
+            Assert.Equal("state ?: ?", DeviceSession.Why(""));
         }
 
         /// <summary>The kernel, as feed sees it: what it was given and credited.</summary>
@@ -245,12 +257,18 @@ namespace Qrng.Host.Tests
             Assert.Equal(29, bits);
             Assert.Equal(link.Tap.IntactData(), kernel.Calls.SelectMany(c => c.Data).ToArray());
 
-            // drbg mode: far less than a bit per output byte (4 KiB per frame against ~125 credited bits)
-            double limit = DeviceCommands.CreditLimit("drbg", s.Status());
-            Assert.InRange(limit, 0.001, 1);
-            var e = Assert.Throws<DeviceException>(() => DeviceCommands.FeedLoop(s, new FakeKernel(), 1, 1024, 1024, 0, null));
+            // drbg mode: the device credits 64 x 1.96 bits per frame to 4 KiB of output; a hair more is refused before any READ
+            var cfg = new FirmwareConfig();
+            double limit = DeviceCommands.CreditLimit(s.Info(), s.Status());
+            Assert.Equal(cfg.PixelCount * cfg.ClaimedMilliBitsPerSymbol / 1000.0 / cfg.OutputBytesPerFrame, limit, 12);
+            int reads = link.Tap.Frames.Count(f => f.Type == (Wire.Read | Wire.ReplyBit));
+            var refused = new FakeKernel();
+            var e = Assert.Throws<DeviceException>(() => DeviceCommands.FeedLoop(s, refused, limit * 1.001, 1024, 1024, 0, null));
             Assert.Equal(QrngCli.BadInput, e.Code);
             Assert.Contains("more than tapped virtual board credits per output byte", e.Message);
+            Assert.Empty(refused.Calls);
+            Assert.Equal(reads, link.Tap.Frames.Count(f => f.Type == (Wire.Read | Wire.ReplyBit)));
+            Assert.Equal(1024, DeviceCommands.FeedLoop(s, new FakeKernel(), limit, 1024, 1024, 0, null).Bytes);
 
             var full = new FirmwareConfig();
             full.Apply("output.mode = full-entropy");

@@ -47,6 +47,9 @@ namespace Qrng.Host.Tests
 
         private string File(string name) => Path.Combine(_dir, name);
 
+        /// <summary>This process (and the tool it starts) has CAP_SYS_ADMIN, which RNDADDENTROPY needs.</summary>
+        private static bool MayCredit => System.IO.File.ReadLines("/proc/self/status").Any(l => l.StartsWith("CapEff:") && (Convert.ToUInt64(l[7..].Trim(), 16) & (1UL << 21)) != 0);
+
         /// <summary>The built tool, run in the test's folder with extra environment variables.</summary>
         private (int Code, string Out, string Err) Qrng(Dictionary<string, string> env, params string[] args)
         {
@@ -234,7 +237,7 @@ namespace Qrng.Host.Tests
             PtyBoard board = Serve(out LineTap tap, seed: 7);
             AssertOneLine(Qrng("feed", "--port", board.Path, "--credit-bits-per-byte", "0", "-n", "1K", "--random-device", "/dev/null"), 2, "/dev/null is not a random device");
             AssertOneLine(Qrng("feed", "--credit-bits-per-byte", "0.01", "-n", "1K", "--random-device", "/dev/null"), 2, "the virtual board is a seeded simulation");
-            bool mayCredit = System.IO.File.ReadLines("/proc/self/status").Any(l => l.StartsWith("CapEff:") && (Convert.ToUInt64(l[7..].Trim(), 16) & (1UL << 21)) != 0);
+            bool mayCredit = MayCredit;
             var over = Qrng("feed", "--port", board.Path, "--credit-bits-per-byte", "7", "-n", "1K", "--interval", "0", "--random-device", "/dev/urandom");
             var zero = Qrng("feed", "--port", board.Path, "--credit-bits-per-byte", "0", "-n", "2K", "--chunk", "1024", "--interval", "0", "--random-device", "/dev/urandom");
             if (!mayCredit)
@@ -348,22 +351,103 @@ namespace Qrng.Host.Tests
                 new[] { "info", "--seed", "1" }, ["status", "--seed", "1"], ["selftest", "--seed", "1"], ["config", "get", "--seed", "1"],
                 ["config", "set", "led.target_mean=500", "--seed", "1"], ["read", "-n", "64K", "-o", r, "--seed", "1", "-q"],
                 ["raw", "-n", "5000", "-o", raw, "--seed", "1", "-q"], ["restart-raw", "--rows", "3", "--cols", "70", "-o", m, "--seed", "1", "-q"],
-                ["info", "--pty", "--seed", "1"], ["read", "--pty", "-n", "64K", "-o", r, "--seed", "1", "-q"],
             })
             {
-                var res = Qrng(args);
-                Assert.True(res.Code == 0, string.Join(' ', args) + ": " + res.Err);
-                Assert.StartsWith("virtual board seed 1: --seed 1 repeats it", res.Err);
+                foreach (bool pty in new[] { false, true })
+                {
+                    if (pty) NeedLinux();
+                    foreach (string f in new[] { r, raw, m }) System.IO.File.Delete(f);
+                    string[] a = pty ? [.. args, "--pty"] : args;
+                    var res = Qrng(a);
+                    Assert.True(res.Code == 0, string.Join(' ', a) + ": " + res.Err);
+                    Assert.StartsWith("virtual board seed 1: --seed 1 repeats it", res.Err);
+                    if (args[0] == "info") Assert.Contains("serial=unprovisioned\n", res.Out);
+                    if (args[0] == "status") Assert.Contains("healthy=yes\n", res.Out);
+                    if (args[0] == "selftest") Assert.Contains("result=pass\n", res.Out);
+                    if (args[0] == "config") Assert.Contains(args[1] == "get" ? "led.target_mean = " : "applied=yes", res.Out);
+                    if (args[0] == "read") Assert.Equal(64 * 1024, new FileInfo(r).Length);
+                    if (args[0] == "raw") Assert.True(System.IO.File.ReadAllBytes(raw) is { Length: 5000 } v && v.All(x => x <= 3), "5000 symbols, one per byte");
+                    if (args[0] == "restart-raw") Assert.Equal(210, new FileInfo(m).Length);
+                }
             }
 
-            Assert.Equal(64 * 1024, new FileInfo(r).Length);
-            Assert.Equal(5000, new FileInfo(raw).Length);
-            Assert.Equal(210, new FileInfo(m).Length);
+            // stream and feed (credit 0: mixed in, nothing credited) through --pty too
+            string s = File("s.bin");
+            var st = Qrng("stream", "--pty", "-n", "100000", "-o", s, "--seed", "1", "-q");
+            Assert.True(st.Code == 0, st.Err);
+            Assert.Equal(100000, new FileInfo(s).Length);
+            var fd = Qrng("feed", "--pty", "--credit-bits-per-byte", "0", "-n", "2K", "--interval", "0", "--random-device", "/dev/urandom", "--seed", "1");
+            if (MayCredit) Assert.True(fd.Code == 0 && fd.Err.Contains("fed 2,048 bytes from /dev/pts/"), fd.Err);
+            else AssertOneLine(fd, 2, "needs CAP_SYS_ADMIN");
             var dead = Qrng("status", "--seed", "1", "--fault", "led-dead");
             Assert.Equal(QrngCli.Unhealthy, dead.Code);
             Assert.Contains("healthy=no\n", dead.Out);
             Assert.Contains("LED at full duty", dead.Err);
             AssertOneLine(Qrng("read", "-n", "1K", "-o", r, "--seed", "1", "--fault", "led-dead"), QrngCli.Unhealthy, "virtual board is unhealthy: ");
+        }
+    
+        [Fact]
+        public void Every_device_command_works_with_port_on_a_board_served_by_qrng_board_and_pulling_it_is_exit_code_5()
+        {
+            NeedLinux();
+            string conf = File("board.conf");
+            System.IO.File.WriteAllText(conf, "device.serial = QRNG-BOARD-1\n");
+            using Process board = Start(null, "board", "--pty", "--seed", "21", "--config", conf);
+            Task<string> boardErr = board.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);       // drained: the board must never block on it
+            try
+            {
+                string path = board.StandardOutput.ReadLine() ?? "";
+                Assert.Matches("^/dev/pts/[0-9]+$", path);
+                string r = File("r.bin"), raw = File("v.bin"), m = File("m.bin"), st = File("s.bin");
+                (int Code, string Out, string Err) Run(params string[] args)
+                {
+                    var res = Qrng(args);
+                    Assert.True(res.Code == 0, string.Join(' ', args) + ": " + res.Err);
+                    Assert.DoesNotContain("virtual board seed", res.Err);     // a board on a port, as far as the tool knows
+                    return res;
+                }
+
+                Assert.Contains("serial=QRNG-BOARD-1\n", Run("info", "--port", path).Out);
+                Assert.Contains("healthy=yes\n", Run("status", "--port", path).Out);
+                Assert.Contains("result=pass\n", Run("selftest", "--port", path).Out);
+                Assert.Contains("applied=yes", Run("config", "set", "led.target_mean=500", "--port", path).Out);
+                Assert.Equal("led.target_mean = 500\n", Run("config", "get", "led.target_mean", "--port", path).Out);
+                Run("read", "--port", path, "-n", "64K", "-o", r, "-q");
+                Assert.Equal(64 * 1024, new FileInfo(r).Length);
+                Run("raw", "--port", path, "-n", "5000", "-o", raw, "-q");
+                Assert.True(System.IO.File.ReadAllBytes(raw) is { Length: 5000 } v && v.All(x => x <= 3), "5000 symbols, one per byte");
+                Run("restart-raw", "--port", path, "--rows", "3", "--cols", "70", "-o", m, "-q");
+                Assert.Equal(210, new FileInfo(m).Length);
+                Run("stream", "--port", path, "-n", "100000", "-o", st, "-q");
+                Assert.Equal(100000, new FileInfo(st).Length);
+                Assert.Equal("QRNG_SERIAL=QRNG_BOARD_1\n", Run("udev-id", path).Out.Split('\n')[0] + "\n");
+                Assert.Matches($"(?m)^{path} +QRNG-BOARD-1 ", Qrng(new Dictionary<string, string> { ["QRNG_PORTS"] = path }, "list").Out);
+                var feed = Qrng("feed", "--port", path, "--credit-bits-per-byte", "0.01", "-n", "2K", "--interval", "0", "--random-device", "/dev/urandom");
+                if (MayCredit) Assert.True(feed.Code == 0 && feed.Err.Contains($"fed 2,048 bytes from {path} to /dev/urandom, credited 20 bits"), feed.Err);
+                else AssertOneLine(feed, 2, "needs CAP_SYS_ADMIN");
+
+                // the board's process dies in the middle of a read: the master closes, as when a USB adapter is pulled
+                string output = File("u.bin");
+                using Process reader = Start(null, "read", "--port", path, "-n", "1G", "-o", output, "-q");
+                var until = DateTime.UtcNow.AddSeconds(60);
+                while (!Directory.GetFiles(_dir, "u.bin.*.partial").Any(f => new FileInfo(f).Length > 100_000))
+                {
+                    Assert.False(reader.HasExited, "the read ended before the board was killed");
+                    Assert.True(DateTime.UtcNow < until, "no bytes read within 60 s");
+                    Thread.Sleep(20);
+                }
+
+                board.Kill();
+                (int Code, string Out, string Err) res = QrngCliTests.Finish(reader, 20);
+                AssertOneLine(res, QrngCli.DeviceGone, "lost " + path + " after ");
+                Assert.Contains("u.bin not written", res.Err);
+                Assert.Empty(Directory.GetFiles(_dir, "u.bin*"));
+            }
+            finally
+            {
+                if (!board.HasExited) board.Kill();
+                board.WaitForExit();
+            }
         }
     }
 }
