@@ -165,6 +165,36 @@ namespace Qrng.Host.Tests
         }
 
         [Fact]
+        public void A_line_that_corrupts_every_data_frame_is_exit_code_7_and_a_board_that_stops_answering_mid_read_is_exit_code_6()
+        {
+            PtyBoard board = Serve(out LineTap tap, seed: 14);
+            tap.Decide = f => f.Type == (Wire.Read | Wire.ReplyBit) && f.Payload.Length > DeviceProtocol.DataHeader ? LineTap.Noise.FlipBit : LineTap.Noise.None;
+            string output = File("c.bin");
+            var r = Qrng("read", "--port", board.Path, "-n", "100K", "-o", output, "--retries", "2");
+            AssertOneLine(r, QrngCli.LineErrors, "DATA frames still lost or corrupted after 2 re-requests in a row");
+            Assert.Contains("c.bin not written", r.Err);
+            Assert.Empty(Directory.GetFiles(_dir));
+            Assert.Equal(3, tap.Frames.Where(f => f.Type == (Wire.Read | Wire.ReplyBit)).Select(f => f.Seq).Distinct().Count());   // the READ and 2 more
+
+            // the board's loop stops (the terminal stays open): silence, not a hang-up
+            tap.Decide = null;
+            using Process p = Start(null, "read", "--port", board.Path, "-n", "1G", "-o", output, "-q", "--timeout", "1");
+            var until = DateTime.UtcNow.AddSeconds(60);
+            while (!Directory.GetFiles(_dir, "c.bin.*.partial").Any(f => new FileInfo(f).Length > 100_000))
+            {
+                Assert.False(p.HasExited, "the read ended before the board stopped");
+                Assert.True(DateTime.UtcNow < until, "no bytes read within 60 s");
+                Thread.Sleep(10);
+            }
+
+            board.Stop();
+            r = QrngCliTests.Finish(p, 30);
+            AssertOneLine(r, QrngCli.Timeout, board.Path + ": no answer for 1 s after ");
+            Assert.Contains("c.bin not written", r.Err);
+            Assert.Empty(Directory.GetFiles(_dir));
+        }
+
+        [Fact]
         public void A_board_that_turns_unhealthy_mid_read_stops_the_read_with_its_reason_and_exit_code_3()
         {
             PtyBoard board = Serve(out LineTap tap, seed: 4);
