@@ -308,8 +308,8 @@ public static class DeviceCommands
     }
 
     /// <summary>
-    /// The feed loop: INFO and STATUS first (an unhealthy device or a credit over the limit is refused before a byte is
-    /// read), then READ a chunk, STATUS (health and limit again), RNDADDENTROPY, pause. The credit of a chunk is
+    /// The feed loop: INFO and STATUS first (a device that failed for good or a credit over the limit is refused before
+    /// a byte is read), then READ a chunk (only bytes made while healthy), STATUS (again), RNDADDENTROPY, pause. The credit of a chunk is
     /// floor(bytes × X) bits; X may not exceed <see cref="CreditLimit"/>.
     /// </summary>
     public static (long Bytes, long Bits) FeedLoop(DeviceSession s, IEntropySink kernel, double creditPerByte, long total, int chunk, int pauseMs, Action<long, long> progress)
@@ -348,10 +348,14 @@ public static class DeviceCommands
         return (fed, bits);
     }
 
-    /// <summary>Refuses to go on with a device that is not healthy, or a credit over <see cref="CreditLimit"/>.</summary>
+    /// <summary>
+    /// Refuses to go on with a device that failed for good (error, self-test-failed), or a credit over
+    /// <see cref="CreditLimit"/>. A passing fault (a start-up test after a failed frame) is left to the next READ: it
+    /// waits for output made while healthy, and gives up with the reason after --timeout without any.
+    /// </summary>
     private static void CheckFeed(DeviceSession s, string info, string status, double creditPerByte)
     {
-        if (DeviceSession.Value(status, "healthy") != "yes")
+        if (DeviceSession.Value(status, "state_name") is "error" or "self-test-failed")
             throw new DeviceException(QrngCli.Unhealthy, $"{s.Name} is unhealthy: {DeviceSession.Why(status)}");
         double limit = CreditLimit(info, status);
         if (creditPerByte <= limit) return;

@@ -56,7 +56,7 @@ public static class StreamCommand
     public static Command Build()
     {
         var bytes = new Option<string>("--bytes", "-n") { Description = "how many random bytes; suffix K, M or G = 1024, 1024², 1024³ (at most 1024G)", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "file to write ('-' = stdout); a symlink is written through. Written as FILE.XXXXXXXX.partial and renamed when complete; required unless --pty" };
+        var output = new Option<string>("--out", "-o") { Description = "file to write ('-' = stdout); a symlink is written through. Written as FILE.XXXXXXXX.partial and renamed when complete (required)" };
         var seed = new Option<int?>("--seed") { Description = "virtual board: seed of its simulated physics; the same seed gives the same bytes (default: a random seed, printed). The bytes are a simulation: whoever knows the seed can repeat them" };
         var config = new Option<string>("--config") { Description = "virtual board: firmware configuration file (key = value lines, e.g. from 'qrng model thresholds')" };
         var fault = new Option<string[]>("--fault") { Description = "virtual board: switch on a fault knob from the first frame: " + string.Join(", ", VirtualArduCam.Knobs), AllowMultipleArgumentsPerToken = true };

@@ -229,6 +229,23 @@ namespace Qrng.Host.Tests
         }
 
         [Fact]
+        public void Feed_stops_with_exit_code_3_and_the_reason_when_the_device_turns_unhealthy_and_credits_nothing_after()
+        {
+            using var link = TappedLink.Boot(new FirmwareConfig(), 15);
+            using var s = Open(link);
+            var kernel = new FakeKernel();
+            int chunks = 0;
+            var e = Assert.Throws<DeviceException>(() => DeviceCommands.FeedLoop(s, kernel, 0.01, 100_000, 1000, 0, (bytes, bits) =>
+            {
+                if (++chunks == 2) link.Inner.Board.Camera.LedDead = true;     // after the second chunk went to the kernel
+            }));
+            Assert.Equal(QrngCli.Unhealthy, e.Code);
+            Assert.Contains("LED at full duty", e.Message);
+            Assert.Equal(2, kernel.Calls.Count);
+            Assert.Equal(link.Tap.IntactData()[..2000], kernel.Calls.SelectMany(c => c.Data).ToArray());
+        }
+
+        [Fact]
         public void An_unhealthy_state_without_a_fault_says_what_the_device_is_doing()
         {
             Assert.Equal("state error: LED at full duty", DeviceSession.Why("state_name=error\nreason=LED at full duty\n"));
