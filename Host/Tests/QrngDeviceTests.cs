@@ -178,7 +178,7 @@ namespace Qrng.Host.Tests
 
             // the board's loop stops (the terminal stays open): silence, not a hang-up
             tap.Decide = null;
-            using Process p = Start(null, "read", "--port", board.Path, "-n", "1G", "-o", output, "-q", "--timeout", "1");
+            using Process p = Start(null, "read", "--port", board.Path, "-n", "1G", "-o", output, "-q", "--timeout", "3");     // not 1: a busy machine may stall the serving thread that long
             var until = DateTime.UtcNow.AddSeconds(60);
             while (!Directory.GetFiles(_dir, "c.bin.*.partial").Any(f => new FileInfo(f).Length > 100_000))
             {
@@ -189,7 +189,7 @@ namespace Qrng.Host.Tests
 
             board.Stop();
             r = QrngCliTests.Finish(p, 30);
-            AssertOneLine(r, QrngCli.Timeout, board.Path + ": no answer for 1 s after ");
+            AssertOneLine(r, QrngCli.Timeout, board.Path + ": no answer for 3 s after ");
             Assert.Contains("c.bin not written", r.Err);
             Assert.Empty(Directory.GetFiles(_dir));
         }
