@@ -638,5 +638,72 @@ namespace Qrng.Firmware.Tests
             Assert.IsNotNull(ok[0].Mac);
             Assert.IsTrue(line.AskText(Wire.ConfigGet, 105, null, 1).IndexOf("device.hmac_key: set (not shown)") >= 0, "the key is never shown");
         }
+
+        /// <summary>A reply frame as the device writes it: header, payload, CRC-32.</summary>
+        private static byte[] ReplyFrame(int type, int seq, byte[] payload)
+        {
+            var f = new byte[Wire.FrameLength(payload.Length, false)];
+            f[0] = Wire.Magic;
+            f[1] = Wire.ReplyMagic;
+            f[2] = (byte)type;
+            Wire.Put16(f, 4, seq);
+            Wire.Put16(f, 6, payload.Length);
+            System.Array.Copy(payload, 0, f, Wire.HeaderLength, payload.Length);
+            int end = Wire.HeaderLength + payload.Length;
+            Wire.Put32(f, end, (int)Crc32.Compute(f, 0, end));
+            return f;
+        }
+
+        [TestMethod]
+        public static void A_damaged_frame_says_where_it_lay_so_a_false_start_in_its_payload_is_not_another_frame()
+        {
+            // 3 stray bytes, a good frame A (42 bytes), a frame B (52 bytes) with a flipped bit and, 20 bytes before
+            // its CRC, what looks like the header of a 100-byte frame, then a good frame C (212 bytes)
+            byte[] a = ReplyFrame(Wire.Info | Wire.ReplyBit, 1, new byte[30]);
+            var bPayload = new byte[40];
+            byte[] b = ReplyFrame(Wire.Read | Wire.ReplyBit, 2, bPayload);
+            byte[] falseStart = new byte[] { Wire.Magic, Wire.ReplyMagic, Wire.Read | Wire.ReplyBit, Wire.FlagMore, 2, 0, 100, 0 };
+            System.Array.Copy(falseStart, 0, b, Wire.HeaderLength + 20, falseStart.Length);
+            b[Wire.HeaderLength] ^= 1;
+            byte[] c = ReplyFrame(Wire.Read | Wire.ReplyBit, 3, new byte[200]);
+            var line = new byte[3 + a.Length + b.Length + c.Length];
+            System.Array.Copy(a, 0, line, 3, a.Length);
+            System.Array.Copy(b, 0, line, 3 + a.Length, b.Length);
+            System.Array.Copy(c, 0, line, 3 + a.Length + b.Length, c.Length);
+
+            var reader = new FrameReader(Wire.ReplyMagic, Wire.MaxReplyPayload);
+            var events = new int[8];
+            var starts = new long[8];
+            var ends = new long[8];
+            var seqs = new int[8];
+            int n = 0, at = 0;
+            do
+            {
+                at += reader.Feed(line, at, line.Length - at);
+                if (reader.Event == FrameReader.None)
+                {
+                    break;
+                }
+
+                events[n] = reader.Event;
+                seqs[n] = reader.Event == FrameReader.Frame ? reader.Seq : -1;
+                starts[n] = reader.DamageStart;
+                ends[n] = reader.DamageEnd;
+                n++;
+            }
+            while (n < events.Length);
+
+            Assert.AreEqual(4, n, "A, B damaged, the false start in B, C");
+            Assert.AreEqual(FrameReader.Frame, events[0]);
+            Assert.AreEqual(1, seqs[0]);
+            Assert.AreEqual(FrameReader.BadCrc, events[1]);
+            Assert.AreEqual(45L, starts[1], "B starts after the stray bytes and A");
+            Assert.AreEqual(97L, ends[1], "and is 52 bytes long");
+            Assert.AreEqual(FrameReader.BadCrc, events[2], "the false start's CRC, checked 112 bytes on, in C");
+            Assert.AreEqual(73L, starts[2]);
+            Assert.IsTrue(starts[2] < ends[1], "inside B: the host does not count it");
+            Assert.AreEqual(FrameReader.Frame, events[3], "C is found behind both");
+            Assert.AreEqual(3, seqs[3]);
+        }
     }
 }

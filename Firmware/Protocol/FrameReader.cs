@@ -16,6 +16,7 @@ namespace Qrng.Firmware.Protocol
         private readonly int _maxPayload;
         private readonly byte[] _buffer;
         private int _count, _checked, _total, _frameLength;
+        private long _origin;                               // input offset of _buffer[0] (bytes fed since construction)
 
         /// <param name="direction"><see cref="Wire.RequestMagic"/> (the device) or <see cref="Wire.ReplyMagic"/> (the host)</param>
         public FrameReader(byte direction, int maxPayload)
@@ -77,6 +78,15 @@ namespace Qrng.Firmware.Protocol
 
         public int ErrorSeq { get; private set; }
 
+        /// <summary>
+        /// Where the damaged candidate started and ended (one past its last byte read) in the input, counted from the
+        /// first byte ever fed. A damage that starts before the end of an earlier one is a false start found while
+        /// searching that frame's bytes again (a 'Q' in its payload), not another frame.
+        /// </summary>
+        public long DamageStart { get; private set; }
+
+        public long DamageEnd { get; private set; }
+
         public long Frames { get; private set; }
 
         /// <summary>Frames dropped for a bad length, header or CRC.</summary>
@@ -88,6 +98,7 @@ namespace Qrng.Firmware.Protocol
         /// <summary>Drops a partial frame (a time-out, the attention sequence).</summary>
         public void Reset()
         {
+            _origin += _count;
             Array.Clear(_buffer, 0, _count);
             _count = 0;
             _checked = 0;
@@ -135,6 +146,8 @@ namespace Qrng.Firmware.Protocol
                     {
                         ErrorType = _count > 2 ? _buffer[2] : 0;
                         ErrorSeq = _count > 5 ? Wire.Get16(_buffer, 4) : 0;
+                        DamageStart = _origin;
+                        DamageEnd = _origin + _checked + 1;
                         Damaged++;
                     }
 
@@ -222,6 +235,7 @@ namespace Qrng.Firmware.Protocol
             }
 
             Array.Clear(_buffer, rest, n);
+            _origin += n;
             _count = rest;
             _checked = 0;
             _total = 0;

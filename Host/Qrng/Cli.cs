@@ -9,15 +9,21 @@ namespace Qrng.Cli;
 /// </summary>
 public static class QrngCli
 {
-    public const int Ok = 0, Missed = 1, BadInput = 2, Unhealthy = 3, InternalError = 70, BrokenPipe = 141;
+    public const int Ok = 0, Missed = 1, BadInput = 2, Unhealthy = 3, NoDevice = 4, DeviceGone = 5, Timeout = 6, LineErrors = 7, AuthFailed = 8;
+    public const int InternalError = 70, BrokenPipe = 141;
 
     /// <summary>Every exit code the tool uses (the README's table and `qrng --help` list these).</summary>
     public static readonly (int Code, string Meaning)[] ExitCodes =
     [
         (Ok, "success"),
         (Missed, "model thresholds: the configuration misses epsilon"),
-        (BadInput, "bad input or an I/O error (one line on stderr)"),
-        (Unhealthy, "stream: the source stayed unhealthy (no output file); assess: the data do not support the claimed min-entropy"),
+        (BadInput, "bad input (the device's refusals too) or an I/O error (one line on stderr)"),
+        (Unhealthy, "the source is unhealthy: stream gave up, or the device says so (its reason on stderr; no output file); selftest failed; assess: the data do not support the claimed min-entropy"),
+        (NoDevice, "no device: the port is missing, busy, not permitted or not a serial port, or no port has the --serial asked for"),
+        (DeviceGone, "the device went away during the command (unplugged adapter, closed pseudo-terminal); no output file"),
+        (Timeout, "timeout: the device did not answer within --timeout"),
+        (LineErrors, "transmission errors: frames still lost or corrupted (CRC mismatch) after --retries re-requests; no output file"),
+        (AuthFailed, "authentication failed: a reply's HMAC does not verify with --key-file, or the device refused the key"),
         (InternalError, "internal error (a bug; please report it)"),
         (130, "stopped by SIGINT (Ctrl-C)"),
         (BrokenPipe, "the reader of the output went away (a closed pipe)"),
@@ -29,6 +35,7 @@ public static class QrngCli
         var root = new RootCommand("qrng: host tool for the ESP32 quantum random number generator\n\nexit codes:\n"
             + string.Join("\n", ExitCodes.Select(e => $"  {e.Code} {e.Meaning}")));
         root.Subcommands.Add(StreamCommand.Build());
+        foreach (Command c in DeviceCommands.Build()) root.Subcommands.Add(c);
         root.Subcommands.Add(ModelCommands.Build());
         root.Subcommands.Add(AssessCommand.Build());
         return root;

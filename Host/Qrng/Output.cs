@@ -30,6 +30,11 @@ public static class Output
         {
             return Error(e.Message);
         }
+        catch (DeviceException e)
+        {
+            Error(e.Message);
+            return e.Code;
+        }
         catch (IOException e) when (OutputFile.IsBrokenPipe(e))
         {
             return QrngCli.BrokenPipe;

@@ -4,10 +4,24 @@ using Qrng.Model;
 
 namespace Qrng.Cli;
 
-/// <summary>A Linux pseudo-terminal in raw mode: the virtual board writes the master, users open the slave like /dev/ttyUSB0.</summary>
+/// <summary>
+/// A Linux pseudo-terminal in raw mode: a virtual board works the master, users open the slave (<see cref="Path"/>)
+/// like /dev/ttyUSB0. <see cref="Master"/> is a blocking stream over the master; a board served on the terminal uses
+/// the non-blocking <see cref="TryRead"/> and <see cref="TryWrite"/> instead (after <see cref="MakeNonBlocking"/>).
+/// </summary>
 public sealed class Pty : IDisposable
 {
-    private const int O_RDWR = 2, O_NOCTTY = 0x100, O_CLOEXEC = 0x80000;
+    private const int O_RDWR = 2, O_NOCTTY = 0x100, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000, F_GETFL = 3, F_SETFL = 4;
+    private const int EINTR = 4, EAGAIN = 11, EIO = 5;
+    private const short POLLIN = 1, POLLERR = 8, POLLHUP = 16;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
 
     [DllImport("libc", SetLastError = true)] private static extern int posix_openpt(int flags);
     [DllImport("libc", SetLastError = true)] private static extern int grantpt(int fd);
@@ -17,9 +31,18 @@ public sealed class Pty : IDisposable
     [DllImport("libc", SetLastError = true)] private static extern void cfmakeraw(byte[] termios);
     [DllImport("libc", SetLastError = true)] private static extern int tcsetattr(int fd, int when, byte[] termios);
     [DllImport("libc", SetLastError = true)] private static extern int close(int fd);
+    [DllImport("libc", SetLastError = true)] private static extern int fcntl(SafeFileHandle fd, int cmd, int arg);
+    [DllImport("libc", SetLastError = true)] private static extern int poll(ref PollFd fds, nuint nfds, int timeout);
+    [DllImport("libc", EntryPoint = "read", SetLastError = true)] private static extern nint ReadFd(SafeFileHandle fd, byte[] buf, nint count);
+    [DllImport("libc", EntryPoint = "write", SetLastError = true)] private static extern nint WriteFd(SafeFileHandle fd, ref byte buf, nint count);
+
+    private readonly SafeFileHandle _fd;
+    private Stream _master;
 
     public string Path { get; }
-    public Stream Master { get; }
+
+    /// <summary>A blocking stream over the master (do not mix with <see cref="MakeNonBlocking"/>).</summary>
+    public Stream Master => _master ??= new FileStream(_fd, FileAccess.ReadWrite, 0);
 
     public Pty()
     {
@@ -40,8 +63,66 @@ public sealed class Pty : IDisposable
             cfmakeraw(termios);                      // no echo, no line editing, no CR/LF translation: bytes pass unchanged
             tcsetattr(fd, 0, termios);
         }
-        Master = new FileStream(new SafeFileHandle(fd, true), FileAccess.ReadWrite, 0);
+        _fd = new SafeFileHandle(fd, true);
     }
 
-    public void Dispose() => Master.Dispose();
+    /// <summary>Reads and writes on the master return at once from now on (<see cref="TryRead"/>, <see cref="TryWrite"/>).</summary>
+    public void MakeNonBlocking()
+    {
+        int flags = fcntl(_fd, F_GETFL, 0);
+        if (flags < 0 || fcntl(_fd, F_SETFL, flags | O_NONBLOCK) != 0)
+            throw new ModelException($"cannot make {Path}'s master non-blocking (errno {Marshal.GetLastWin32Error()})");
+    }
+
+    /// <summary>
+    /// What the slave's user wrote, waiting at most <paramref name="timeoutMs"/>: a count, 0 when nothing came, or -1
+    /// when nobody has the slave open (the master reads EIO then; the caller should not spin).
+    /// </summary>
+    public int TryRead(byte[] buffer, int count, int timeoutMs)
+    {
+        var p = new PollFd { Fd = (int)_fd.DangerousGetHandle(), Events = POLLIN };
+        int ready = poll(ref p, 1, timeoutMs);
+        if (ready <= 0)
+        {
+            return 0;
+        }
+
+        if ((p.Revents & POLLIN) == 0)
+        {
+            return (p.Revents & (POLLHUP | POLLERR)) != 0 ? -1 : 0;
+        }
+
+        nint r = ReadFd(_fd, buffer, count);
+        if (r > 0)
+        {
+            return (int)r;
+        }
+
+        int e = r < 0 ? Marshal.GetLastPInvokeError() : EIO;
+        return e is EAGAIN or EINTR ? 0 : -1;
+    }
+
+    /// <summary>Writes what the terminal's buffer takes now (possibly 0: it is full until the slave's user reads).</summary>
+    public int TryWrite(byte[] buffer, int offset, int count)
+    {
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        nint w = WriteFd(_fd, ref buffer[offset], count);
+        if (w >= 0)
+        {
+            return (int)w;
+        }
+
+        int e = Marshal.GetLastPInvokeError();
+        return e is EAGAIN or EINTR ? 0 : throw new IOException($"cannot write {Path}'s master (errno {e})");
+    }
+
+    public void Dispose()
+    {
+        if (_master != null) _master.Dispose();
+        else _fd.Dispose();
+    }
 }

@@ -8,11 +8,18 @@ namespace Qrng.Cli;
 /// <summary>The board's serial port went away while it was read (an unplugged adapter, a closed pseudo-terminal).</summary>
 public sealed class DeviceGoneException(string reason) : Exception(reason);
 
+/// <summary>A failure that talking to a device ends with: one line on stderr and its own exit code (<see cref="QrngCli.ExitCodes"/>).</summary>
+public sealed class DeviceException(int code, string message) : Exception(message)
+{
+    public int Code { get; } = code;
+}
+
 /// <summary>
-/// A serial port for reading: raw 8N1 at a standard baud rate. On Linux through its file descriptor, with poll(2):
-/// an open failure names its errno's cause (no such device, permission denied, busy, not a serial port) and a
-/// hang-up — POLLHUP/POLLERR, EIO, end of file, as an unplugged USB adapter or a closed pseudo-terminal gives — ends
-/// the read at once. Elsewhere through System.IO.Ports.
+/// A serial port: raw 8N1 at a standard baud rate, read and written. On Linux through its file descriptor, with
+/// poll(2): an open failure names its errno's cause (no such device, permission denied, busy, not a serial port);
+/// the port is held exclusively (flock, and TIOCEXCL against other openers), so a second qrng on the same port is
+/// told it is busy; a hang-up — POLLHUP/POLLERR, EIO, end of file, as an unplugged USB adapter or a closed
+/// pseudo-terminal gives — ends a read or a write at once. Elsewhere through System.IO.Ports.
 /// </summary>
 public abstract class SerialDevice : IDisposable
 {
@@ -47,18 +54,36 @@ public abstract class SerialDevice : IDisposable
     /// <exception cref="DeviceGoneException">the device hung up or failed</exception>
     public abstract int Read(byte[] buffer, int count, int timeoutMs);
 
+    /// <summary>Writes all of the bytes, waiting at most <paramref name="timeoutMs"/> for room in the port's buffer.</summary>
+    /// <exception cref="DeviceGoneException">the device hung up or failed</exception>
+    /// <exception cref="TimeoutException">the port took nothing for <paramref name="timeoutMs"/> (flow control holds it)</exception>
+    public abstract void Write(byte[] buffer, int offset, int count, int timeoutMs);
+
+    /// <summary>Switches to another standard baud rate (after a CONFIG SET of uart.baud).</summary>
+    public abstract void SetBaud(int baud);
+
+    /// <summary>The Linux speed constant of a standard rate (checked with <see cref="CheckBaud"/>).</summary>
+    private static uint Speed(int baud)
+    {
+        CheckBaud(baud);
+        return Speeds[baud];
+    }
+
     public abstract void Dispose();
 
-    private static ModelException CannotOpen(string path, string why) =>
-        new($"cannot open {path}: {why}");
+    private static DeviceException CannotOpen(string path, string why) =>
+        new(QrngCli.NoDevice, $"cannot open {path}: {why}");
 
     private sealed class Fd : SerialDevice
     {
         private const int O_RDWR = 2, O_NOCTTY = 0x100, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
         private const int EPERM = 1, ENOENT = 2, EINTR = 4, ENXIO = 6, EAGAIN = 11, EACCES = 13, EBUSY = 16, ENODEV = 19, EISDIR = 21, ENOTTY = 25;
-        private const short POLLIN = 1, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
+        private const short POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
         private const uint CBAUD = 0x100F, CREAD = 0x80, CLOCAL = 0x800;
+        private const int LOCK_EX = 2, LOCK_NB = 4, EWOULDBLOCK = EAGAIN;
+        private const nuint TIOCEXCL = 0x540C, TIOCNXCL = 0x540D;
         private readonly SafeFileHandle _fd;
+        private readonly string _path;
 
         [StructLayout(LayoutKind.Sequential)]
         private struct PollFd
@@ -70,6 +95,9 @@ public abstract class SerialDevice : IDisposable
 
         [DllImport("libc", EntryPoint = "open", SetLastError = true)] private static extern int OpenFd(string path, int flags);
         [DllImport("libc", EntryPoint = "read", SetLastError = true)] private static extern nint ReadFd(SafeFileHandle fd, byte[] buf, nint count);
+        [DllImport("libc", EntryPoint = "write", SetLastError = true)] private static extern nint WriteFd(SafeFileHandle fd, ref byte buf, nint count);
+        [DllImport("libc", EntryPoint = "flock", SetLastError = true)] private static extern int Flock(SafeFileHandle fd, int operation);
+        [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)] private static extern int Ioctl(SafeFileHandle fd, nuint request, nint arg);
         [DllImport("libc", EntryPoint = "poll", SetLastError = true)] private static extern int Poll(ref PollFd fds, nuint nfds, int timeout);
         [DllImport("libc", EntryPoint = "tcgetattr", SetLastError = true)] private static extern int TcGetAttr(SafeFileHandle fd, byte[] termios);
         [DllImport("libc", EntryPoint = "tcsetattr", SetLastError = true)] private static extern int TcSetAttr(SafeFileHandle fd, int when, byte[] termios);
@@ -97,6 +125,14 @@ public abstract class SerialDevice : IDisposable
             }
 
             _fd = new SafeFileHandle(fd, true);
+            _path = path;
+            if (Flock(_fd, LOCK_EX | LOCK_NB) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                _fd.Dispose();
+                throw CannotOpen(path, errno == EWOULDBLOCK ? "the device is busy (another qrng has it open)" : Describe(errno));
+            }
+
             // struct termios on Linux: c_iflag, c_oflag, c_cflag, c_lflag (4 bytes each), c_line, c_cc[32], speeds
             var termios = new byte[256];
             if (TcGetAttr(_fd, termios) != 0)
@@ -114,6 +150,56 @@ public abstract class SerialDevice : IDisposable
                 int errno = Marshal.GetLastPInvokeError();
                 _fd.Dispose();
                 throw CannotOpen(path, "cannot set raw mode at this baud rate: " + Describe(errno));
+            }
+
+            Ioctl(_fd, TIOCEXCL, 0);                         // other openers get EBUSY (root excepted); best effort
+        }
+
+        public override void SetBaud(int baud)
+        {
+            uint speed = Speed(baud);
+            var termios = new byte[256];
+            if (TcGetAttr(_fd, termios) != 0 || CfSetISpeed(termios, speed) != 0 || CfSetOSpeed(termios, speed) != 0 || TcSetAttr(_fd, 1, termios) != 0)
+            {
+                throw new ModelException($"{_path}: cannot switch to {baud} baud: {Describe(Marshal.GetLastPInvokeError())}");
+            }
+        }
+
+        public override void Write(byte[] buffer, int offset, int count, int timeoutMs)
+        {
+            long deadline = Environment.TickCount64 + timeoutMs;
+            while (count > 0)
+            {
+                nint w = WriteFd(_fd, ref buffer[offset], count);
+                if (w > 0)
+                {
+                    offset += (int)w;
+                    count -= (int)w;
+                    continue;
+                }
+
+                int e = w < 0 ? Marshal.GetLastPInvokeError() : EAGAIN;
+                if (e == EINTR)
+                {
+                    continue;
+                }
+
+                if (e != EAGAIN)
+                {
+                    throw new DeviceGoneException(Describe(e));
+                }
+
+                long left = deadline - Environment.TickCount64;
+                if (left <= 0)
+                {
+                    throw new TimeoutException($"{_path} took no byte for {timeoutMs} ms");
+                }
+
+                var p = new PollFd { Fd = (int)_fd.DangerousGetHandle(), Events = POLLOUT };
+                if (Poll(ref p, 1, (int)Math.Min(left, 100)) > 0 && (p.Revents & (POLLERR | POLLHUP | POLLNVAL)) != 0)
+                {
+                    throw new DeviceGoneException("hung up");
+                }
             }
         }
 
@@ -152,7 +238,15 @@ public abstract class SerialDevice : IDisposable
             return e is EAGAIN or EINTR ? 0 : throw new DeviceGoneException(Describe(e));
         }
 
-        public override void Dispose() => _fd.Dispose();
+        public override void Dispose()
+        {
+            if (!_fd.IsClosed)
+            {
+                Ioctl(_fd, TIOCNXCL, 0);                     // the flag belongs to the terminal, not to this descriptor
+            }
+
+            _fd.Dispose();
+        }
     }
 
     private sealed class Ports : SerialDevice
@@ -187,6 +281,25 @@ public abstract class SerialDevice : IDisposable
             {
                 throw new DeviceGoneException(e.Message);
             }
+        }
+
+        public override void Write(byte[] buffer, int offset, int count, int timeoutMs)
+        {
+            try
+            {
+                _port.WriteTimeout = timeoutMs;
+                _port.Write(buffer, offset, count);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                throw new DeviceGoneException(e.Message);
+            }
+        }
+
+        public override void SetBaud(int baud)
+        {
+            CheckBaud(baud);
+            _port.BaudRate = baud;
         }
 
         public override void Dispose() => _port.Dispose();

@@ -19,7 +19,7 @@ public static class StreamCommand
     /// <summary>Seconds without a byte from a board (--port) before giving up.</summary>
     public const int SerialSilenceSeconds = 5;
 
-    public static long ParseSize(string text)
+    public static long ParseSize(string text, string option = "--bytes")
     {
         string t = (text ?? "").Trim();
         long mult = 1;
@@ -29,7 +29,7 @@ public static class StreamCommand
             if (last is 'K' or 'M' or 'G') { mult = last == 'K' ? 1L << 10 : last == 'M' ? 1L << 20 : 1L << 30; t = t[..^1]; }
         }
         if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n < 1 || n > (1L << 40) / mult)
-            throw new ModelException($"--bytes: expected a positive count like 1000000, 64K, 10M or 1G (K = 1024, M = 1024², G = 1024³; at most 1024G), got '{text}'");
+            throw new ModelException($"{option}: expected a positive count like 1000000, 64K, 10M or 1G (K = 1024, M = 1024², G = 1024³; at most 1024G), got '{text}'");
         return n * mult;
     }
 
@@ -56,36 +56,39 @@ public static class StreamCommand
     public static Command Build()
     {
         var bytes = new Option<string>("--bytes", "-n") { Description = "how many random bytes; suffix K, M or G = 1024, 1024², 1024³ (at most 1024G)", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "file to write ('-' = stdout); a symlink is written through. Written as FILE.XXXXXXXX.partial and renamed when complete; required unless --pty" };
+        var output = new Option<string>("--out", "-o") { Description = "file to write ('-' = stdout); a symlink is written through. Written as FILE.XXXXXXXX.partial and renamed when complete (required)" };
         var seed = new Option<int?>("--seed") { Description = "virtual board: seed of its simulated physics; the same seed gives the same bytes (default: a random seed, printed). The bytes are a simulation: whoever knows the seed can repeat them" };
         var config = new Option<string>("--config") { Description = "virtual board: firmware configuration file (key = value lines, e.g. from 'qrng model thresholds')" };
         var fault = new Option<string[]>("--fault") { Description = "virtual board: switch on a fault knob from the first frame: " + string.Join(", ", VirtualArduCam.Knobs), AllowMultipleArgumentsPerToken = true };
-        var port = new Option<string>("--port") { Description = "read a board on this serial port instead of the virtual board: the USB-UART adapter on GPIO17 (e.g. /dev/ttyUSB1), not the DevKitC's own USB port (nanoFramework's debugger)" };
-        var baud = new Option<int>("--baud") { Description = "serial baud rate with --port", DefaultValueFactory = _ => 921600 };
-        var pty = new Option<bool>("--pty") { Description = "virtual board: serve the UART on a pseudo-terminal that any program opens like a serial port, instead of --out. Writing blocks while nobody reads; after N bytes the tool exits and readers get EIO" };
+        var port = new Option<string>("--port") { Description = "read a board on this serial port instead of the virtual board: the USB-UART adapter on GPIO17 (e.g. /dev/ttyUSB1), not the DevKitC's own USB port (nanoFramework's debugger). The board is put into the plain stream first (attention sequence, STREAM)" };
+        var baud = new Option<int>("--baud") { Description = "serial baud rate with --port or --serial", DefaultValueFactory = _ => 921600 };
+        var serial = new Option<string>("--serial") { HelpName = "S", Description = "the board whose INFO serial is S: with --port, checked; alone, found by probing the ports 'qrng list' probes" };
+        var pty = new Option<bool>("--pty") { Description = "the virtual board served on a pseudo-terminal by a thread of this process and read through the serial code path, as --port reads a board ('qrng board --pty' serves one for other programs)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress bar" };
         var c = new Command("stream", "stream random bytes from the firmware: the virtual board (default) or a real board (--port); "
             + "gives up (exit code 3) after 4 x (start-up test + seeding) + " + SettleFrames + " frames without a byte, whatever --bytes is "
-            + "(the summary prints the number), or after " + SerialSilenceSeconds + " s of silence on --port");
-        foreach (Option o in new Option[] { bytes, output, seed, config, fault, port, baud, pty, quiet }) c.Options.Add(o);
+            + "(the summary prints the number), or after " + SerialSilenceSeconds + " s of silence from a serial port (then STATUS says why)");
+        foreach (Option o in new Option[] { bytes, output, seed, config, fault, port, baud, serial, pty, quiet }) c.Options.Add(o);
         c.SetAction(p => Output.Run(() =>
         {
             long n = ParseSize(p.GetValue(bytes));
             string outPath = p.GetValue(output);
             bool usePty = p.GetValue(pty);
-            string device = p.GetValue(port);
+            string device = p.GetValue(port), wanted = p.GetValue(serial);
             static bool Given(ParseResult p, Option o) => p.GetResult(o) is { Implicit: false };
-            if (device != null)
+            if (device != null && device.Length == 0) throw new ModelException("--port: empty device name");
+            if (wanted != null && wanted.Length == 0) throw new ModelException("--serial: empty serial");
+            if (device != null && usePty) throw new ModelException("--pty serves a virtual board: drop --port (or --pty)");
+            if (device != null || (wanted != null && !usePty))
             {
-                if (device.Length == 0) throw new ModelException("--port: empty device name");
-                foreach (Option o in new Option[] { fault, seed, config, pty })
+                foreach (Option o in new Option[] { fault, seed, config })
                     if (Given(p, o)) throw new ModelException($"{o.Name} does nothing with --port: it configures the virtual board, and a real board reads its configuration from its firmware");
             }
-            else if (Given(p, baud)) throw new ModelException("--baud does nothing without --port: the virtual board's UART has no baud rate");
-            if (usePty && outPath != null) throw new ModelException("--pty serves the bytes on a pseudo-terminal instead of writing them: drop --out");
-            if (outPath == null && !usePty) throw new ModelException("--out FILE (or '-' for stdout) is required");
+            else if (Given(p, baud) && !usePty) throw new ModelException("--baud does nothing without --port: the virtual board's UART has no baud rate");
+            SerialDevice.CheckBaud(p.GetValue(baud));
+            if (outPath == null) throw new ModelException("--out FILE (or '-' for stdout) is required");
             Signals.Cooperative = true;
-            if (device != null) return FromSerial(device, p.GetValue(baud), n, outPath, p.GetValue(quiet));
+            if (device != null || (wanted != null && !usePty)) return FromSerial(device, wanted, p.GetValue(baud), n, outPath, p.GetValue(quiet), null);
             var cfg = new FirmwareConfig();
             if (p.GetValue(config) is string cf)
             {
@@ -94,15 +97,21 @@ public static class StreamCommand
                 catch (ConfigException e) { throw new ModelException($"{cf}: {e.Message}"); }
             }
             int s = p.GetValue(seed) ?? RandomNumberGenerator.GetInt32(int.MaxValue);
-            return FromVirtualBoard(cfg, s, p.GetValue(fault) ?? [], n, outPath, usePty, p.GetValue(quiet));
+            string[] faults = p.GetValue(fault) ?? [];
+            if (!usePty) return FromVirtualBoard(cfg, s, faults, n, outPath, p.GetValue(quiet));
+            foreach (string f in faults) Apply(new VirtualArduCam(0, SensorParams.Paper, NoiseParams.None), f);
+            Console.Error.WriteLine($"virtual board seed {s}: --seed {s} repeats it (a seeded simulation: not secret)");
+            using var server = PtyBoard.Create(cfg, s, faults);
+            server.Start();
+            return FromSerial(server.Path, wanted, p.GetValue(baud), n, outPath, p.GetValue(quiet), server);
         }));
         return c;
     }
 
-    private static IAnsiConsole Err() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    internal static IAnsiConsole Err() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
     /// <summary>Runs <paramref name="pump"/> with a progress bar on stderr (unless quiet or redirected); it reports bytes done.</summary>
-    private static void WithProgress(string label, long n, bool quiet, Action<Action<long>> pump)
+    internal static void WithProgress(string label, long n, bool quiet, Action<Action<long>> pump)
     {
         if (quiet || Console.IsErrorRedirected)
         {
@@ -123,13 +132,11 @@ public static class StreamCommand
             });
     }
 
-    private static int FromVirtualBoard(FirmwareConfig cfg, int seed, string[] faults, long n, string outPath, bool usePty, bool quiet)
+    private static int FromVirtualBoard(FirmwareConfig cfg, int seed, string[] faults, long n, string outPath, bool quiet)
     {
         foreach (string f in faults) Apply(new VirtualArduCam(0, SensorParams.Paper, NoiseParams.None), f);   // validate names first
-        using Pty pty = usePty ? new Pty() : null;
-        if (pty != null) Console.Error.WriteLine($"virtual board UART on {pty.Path} (open it like a serial port; raw bytes, any baud; writing waits while nobody reads)");
-        using OutputFile file = pty == null ? OutputFile.Open(outPath) : null;
-        var sink = new StreamSink(pty != null ? pty.Master : file.Stream, n);
+        using OutputFile file = OutputFile.Open(outPath);
+        var sink = new StreamSink(file.Stream, n);
         Board board;
         try { board = new Board(cfg, sink, seed); }
         catch (ArgumentException e) { throw new ModelException($"configuration: {e.Message}"); }
@@ -155,27 +162,22 @@ public static class StreamCommand
         }
         catch (SignalledException e)
         {
-            e.Detail = $" after {sink.Written:N0} of {n:N0} bytes" + (file?.IsTemporary == true ? $"; {outPath} not written (any earlier one is unchanged)" : "");
+            e.Detail = $" after {sink.Written:N0} of {n:N0} bytes" + (file.IsTemporary ? $"; {outPath} not written (any earlier one is unchanged)" : "");
             throw;
         }
-        if (sink.Error != null)
-        {
-            if (pty != null) throw new ModelException($"cannot write {pty.Path}: {sink.Error.Message}");
-            throw file.Failure(sink.Error);
-        }
+        if (sink.Error != null) throw file.Failure(sink.Error);
         double seconds = clock.Elapsed.TotalSeconds;
         if (sink.Written < n)
         {
             Summary(board, sink.Written, n, seconds, seed, giveUp);
             string why = board.Status.State == EngineState.Error ? $"the firmware reports a persistent failure after {steps:N0} frames" : $"no byte for {idle:N0} frames in a row (the limit), after {steps:N0} frames";
             Console.Error.WriteLine($"qrng: error: the source stayed unhealthy: {why}; {sink.Written:N0} of {n:N0} bytes"
-                + $"{(file?.IsTemporary == true ? $", partial output deleted (any earlier {outPath} is unchanged)" : "")}; {Reason(board.Status)}");
+                + $"{(file.IsTemporary ? $", partial output deleted (any earlier {outPath} is unchanged)" : "")}; {Reason(board.Status)}");
             return QrngCli.Unhealthy;
         }
-        if (file != null) file.Commit();                   // a failure here is one line, without the summary
-        else pty.Master.Flush();
+        file.Commit();                                     // a failure here is one line, without the summary
         Summary(board, sink.Written, n, seconds, seed, giveUp);
-        if (file?.IsStdout == false) Console.Error.WriteLine($"wrote {sink.Written:N0} bytes to {outPath}");
+        if (!file.IsStdout) Console.Error.WriteLine($"wrote {sink.Written:N0} bytes to {outPath}");
         return QrngCli.Ok;
     }
 
@@ -225,45 +227,113 @@ public static class StreamCommand
         Console.Error.WriteLine($"virtual board seed {seed}: --seed {seed} repeats these bytes (a seeded simulation: not secret)");
     }
 
-    private static int FromSerial(string dev, int baud, long n, string outPath, bool quiet)
+    /// <summary>
+    /// A board on a serial port (or the slave of --pty's terminal): put into the plain stream (attention, STREAM), then
+    /// read as a plain byte stream. Silence for <see cref="SerialSilenceSeconds"/>: the board is asked why (STATUS).
+    /// </summary>
+    private static int FromSerial(string dev, string serial, int baud, long n, string outPath, bool quiet, PtyBoard server)
     {
-        using SerialDevice port = SerialDevice.Open(dev, baud);
         using OutputFile file = OutputFile.Open(outPath);
+        string notWritten = file.IsTemporary ? $"; {outPath} not written (any earlier one is unchanged)" : "; output incomplete";
+        int timeout = SerialSilenceSeconds * 1000;
+        DeviceSession s;
+        try
+        {
+            s = dev != null ? DeviceOptions.Enter(SerialLink.Open(dev, baud), null, timeout, DeviceSession.DefaultRetries) : FindBySerial(serial, baud, timeout);
+        }
+        catch
+        {
+            server?.Dispose();
+            throw;
+        }
+
+        string name = s.Name;
         var buf = new byte[1 << 16];
         long got = 0;
         try
         {
-            WithProgress(dev, n, quiet, progress =>
+            if (serial != null && dev != null)
             {
+                string found = DeviceSession.Value(s.Info(), "serial");
+                if (found != serial) throw new DeviceException(QrngCli.NoDevice, $"{name} has serial {found}, not {serial}");
+            }
+
+            s.BackToStream(timeout);
+            WithProgress(name, n, quiet, progress =>
+            {
+                int r = s.TakeLeftover(buf);
                 var silence = Stopwatch.StartNew();
                 while (got < n)
                 {
                     Signals.Check();
-                    int r = port.Read(buf, (int)Math.Min(buf.Length, n - got), 200);
+                    if (r == 0) r = s.ReadPlain(buf, buf.Length, 200);
                     if (r == 0)
                     {
-                        if (silence.Elapsed.TotalSeconds >= SerialSilenceSeconds)
-                            throw new ModelException($"{dev}: no data for {SerialSilenceSeconds} s after {got:N0} bytes (the board is not streaming: its health line is on its debug port, COM1)");
+                        if (silence.Elapsed.TotalSeconds >= SerialSilenceSeconds) throw Silent(s, got, n);
                         continue;
                     }
+
                     silence.Restart();
-                    file.Write(buf.AsSpan(0, r));
-                    got += r;
+                    int take = (int)Math.Min(r, n - got);
+                    file.Write(buf.AsSpan(0, take));
+                    got += take;
                     progress(got);
+                    r = 0;
                 }
             });
         }
         catch (DeviceGoneException e)
         {
-            throw new ModelException($"lost {dev} after {got:N0} of {n:N0} bytes: {e.Message} (unplugged?); {(file.IsTemporary ? $"{outPath} not written" : "output incomplete")}");
+            throw new DeviceException(QrngCli.DeviceGone, $"lost {name} after {got:N0} of {n:N0} bytes: {e.Message} (unplugged?){notWritten}");
+        }
+        catch (DeviceException e) when (e.Code != QrngCli.DeviceGone)
+        {
+            throw new DeviceException(e.Code, e.Message + notWritten);
         }
         catch (SignalledException e)
         {
             e.Detail = $" after {got:N0} of {n:N0} bytes" + (file.IsTemporary ? $"; {outPath} not written (any earlier one is unchanged)" : "");
             throw;
         }
+        finally
+        {
+            s.Dispose();
+            server?.Dispose();
+        }
+
         file.Commit();
-        if (!file.IsStdout) Console.Error.WriteLine($"wrote {got:N0} bytes from {dev} to {outPath} (the board reports its health on its debug port, COM1)");
+        if (!file.IsStdout) Console.Error.WriteLine($"wrote {got:N0} bytes from {name} to {outPath} (its health: qrng status --port {name})");
         return QrngCli.Ok;
+    }
+
+    private static DeviceSession FindBySerial(string serial, int baud, int timeout)
+    {
+        foreach (var (port, _) in DeviceOptions.Candidates())
+        {
+            var (s, info, _) = DeviceOptions.Probe(port, baud, null, Math.Min(timeout, 3000), 1);
+            if (s == null) continue;
+            if (DeviceSession.Value(info, "serial") == serial) return s;
+            s.Dispose();
+        }
+
+        throw new DeviceException(QrngCli.NoDevice, $"--serial {serial}: no device with that serial on the ports probed ({Environment.GetEnvironmentVariable("QRNG_PORTS") ?? DeviceOptions.DefaultPorts})");
+    }
+
+    /// <summary>The plain stream stopped: back into command mode to ask STATUS why (the device stays in command mode until disposed, then streams again).</summary>
+    private static DeviceException Silent(DeviceSession s, long got, long n)
+    {
+        string what = $"no data for {SerialSilenceSeconds} s after {got:N0} of {n:N0} bytes";
+        try
+        {
+            s.Enter();
+            string status = s.Status();
+            if (DeviceSession.Value(status, "healthy") != "yes")
+                return new DeviceException(QrngCli.Unhealthy, $"{s.Name} is unhealthy: {what}; {DeviceSession.Why(status)}");
+            return new DeviceException(QrngCli.Timeout, $"{s.Name}: {what}, though it reports healthy=yes (mode {DeviceSession.Value(status, "mode")})");
+        }
+        catch (DeviceException e)
+        {
+            return new DeviceException(QrngCli.Timeout, $"{s.Name}: {what}; STATUS failed too: {e.Message}");
+        }
     }
 }

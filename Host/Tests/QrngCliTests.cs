@@ -356,13 +356,22 @@ namespace Qrng.Host.Tests
         [InlineData(new[] { "stream", "-n", "10" }, "--out FILE")]
         [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--fault", "smoke" }, "unknown knob 'smoke'")]
         [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--config", "/nonexistent.conf" }, "--config file not found")]
-        [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--port", "/dev/nonexistent-tty" }, "cannot open /dev/nonexistent-tty")]
         [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--port", "/dev/nonexistent-tty", "--fault", "led-dead" }, "--fault")]
         [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--port", "/dev/nonexistent-tty", "--seed", "1" }, "--seed")]
         [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--port", "/dev/nonexistent-tty", "--config", "/etc/hostname" }, "--config")]
         [InlineData(new[] { "stream", "-n", "10", "--port", "/dev/nonexistent-tty", "--pty" }, "--pty")]
-        [InlineData(new[] { "stream", "-n", "10", "-o", "x.bin", "--pty" }, "--pty")]
+        [InlineData(new[] { "stream", "-n", "10", "--pty" }, "--out FILE")]
         public void Bad_stream_input_is_one_line_and_exit_code_2(string[] args, string message) => QrngCliTests.AssertRefused(args, message);
+
+        [Fact]
+        public void A_port_that_does_not_exist_is_one_line_and_exit_code_4()
+        {
+            var (code, stdout, err) = QrngCliTests.Qrng("stream", "-n", "10", "-o", Path.Combine(_dir, "x.bin"), "--port", "/dev/nonexistent-tty");
+            Assert.Equal(4, code);
+            Assert.Equal("", stdout);
+            Assert.Equal("qrng: error: cannot open /dev/nonexistent-tty: no such device (is the board plugged in? ls /dev/ttyUSB* /dev/ttyACM*)\n", err);
+            Assert.Empty(Directory.GetFiles(_dir));
+        }
 
         [Fact]
         public void A_bad_configuration_line_is_named()
@@ -379,19 +388,28 @@ namespace Qrng.Host.Tests
         {
             if (!OperatingSystem.IsLinux()) Assert.Skip("pseudo-terminals need Linux");
             var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "qrng.dll"), "stream", "--pty", "-n", "256K", "--seed", "9", "-q" }) psi.ArgumentList.Add(a);
+            foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "qrng.dll"), "board", "--pty", "--seed", "9" }) psi.ArgumentList.Add(a);
             using var server = System.Diagnostics.Process.Start(psi)!;
             try
             {
-                string line = server.StandardError.ReadLine() ?? "";
-                var m = System.Text.RegularExpressions.Regex.Match(line, "/dev/pts/[0-9]+");
-                Assert.True(m.Success, line);
-                string viaPty = Path.Combine(_dir, "pty.bin"), direct = Path.Combine(_dir, "direct.bin");
-                var (code, _, err) = QrngCliTests.Qrng("stream", "--port", m.Value, "-n", "256K", "-o", viaPty, "-q");
-                Assert.True(code == 0, err);
-                Assert.True(server.WaitForExit(30_000));
+                string path = server.StandardOutput.ReadLine() ?? "";
+                Assert.Matches("^/dev/pts/[0-9]+$", path);
+                // no tool, no command: the plain stream from the first byte, as `stty raw; cat` reads a board after boot
+                var viaPty = new MemoryStream();
+                using (var port = Qrng.Cli.SerialDevice.Open(path, 921600))
+                {
+                    var buf = new byte[65536];
+                    var until = DateTime.UtcNow.AddSeconds(60);
+                    while (viaPty.Length < 256 * 1024 && DateTime.UtcNow < until)
+                    {
+                        int r = port.Read(buf, (int)Math.Min(buf.Length, 256 * 1024 - viaPty.Length), 200);
+                        viaPty.Write(buf, 0, r);
+                    }
+                }
+
+                string direct = Path.Combine(_dir, "direct.bin");
                 Assert.Equal(0, QrngCliTests.Qrng("stream", "-n", "256K", "-o", direct, "--seed", "9", "-q").code);
-                Assert.Equal(File.ReadAllBytes(direct), File.ReadAllBytes(viaPty));
+                Assert.Equal(File.ReadAllBytes(direct), viaPty.ToArray());
             }
             finally
             {

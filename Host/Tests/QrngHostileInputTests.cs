@@ -79,16 +79,88 @@ namespace Qrng.Host.Tests
             { ["stream", "-n", "1K", "-o", "{out}", "--seed", "99999999999"], "--seed" },
             { ["stream", "-n", "1K", "-o", "{out}", "--fault", ""], "--fault" },
             { ["stream", "-n", "1K", "-o", "{out}", "--fault", Esc + "[31mred"], "\\x1b[31mred" },
-            { ["stream", "-n", "1K", "-o", "{out}", "--pty"], "--pty" },
+            { ["stream", "-n", "1K", "--pty"], "--out" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--pty", "--port", "/dev/null"], "--pty" },
             { ["stream", "-n", "1K", "--port", ""], "--port" },
-            { ["stream", "-n", "1K", "-o", "{out}", "--port", "{dir}"], "is a directory" },
-            { ["stream", "-n", "1K", "-o", "{out}", "--port", "{missing}"], "no such device" },
-            { ["stream", "-n", "1K", "-o", "{out}", "--port", "ttyUSB-missing"], "no such device" },
-            { ["stream", "-n", "1K", "-o", "{out}", "--port", "/dev/null"], "not a serial port" },
-            { ["stream", "-n", "1K", "-o", "{out}", "--port", "{garbage}"], "not a serial port" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--serial", ""], "--serial" },
             { ["stream", "-n", "1K", "-o", "{out}", "--port", "/dev/null", "--baud", "0"], "--baud" },
             { ["stream", "-n", "1K", "-o", "{out}", "--port", "/dev/null", "--baud", "12345"], "--baud" },
             { ["stream", "-n", "1K", "-o", "{out}", "--baud", "921600"], "--baud" },
+
+            // read, raw, restart-raw
+            { ["read"], "--bytes" },
+            { ["read", "-n", "0", "-o", "{out}"], "--bytes" },
+            { ["read", "-n", "1K"], "--out" },
+            { ["read", "-n", "1K", "-o", "{dir}"], "is a directory" },
+            { ["read", "-n", "1K", "-o", "{missing}/x.bin"], "no such directory" },
+            { ["read", "-n", "1K", "-o", "{out}", "--timeout", "0"], "--timeout" },
+            { ["read", "-n", "1K", "-o", "{out}", "--timeout", "NaN"], "--timeout" },
+            { ["read", "-n", "1K", "-o", "{out}", "--retries", "-1"], "--retries" },
+            { ["read", "-n", "1K", "-o", "{out}", "--key-file", "{garbage}"], "--key-file" },
+            { ["read", "-n", "1K", "-o", "{out}", "--key-file", "{missing}"], "not found" },
+            { ["read", "-n", "1K", "-o", "{out}", "--key-file", "{dir}"], "is a directory" },
+            { ["read", "-n", "1K", "-o", "{out}", "--port", "{missing}", "--fault", "led-dead"], "--fault" },
+            { ["read", "-n", "1K", "-o", "{out}", "--port", "{missing}", "--seed", "1"], "--seed" },
+            { ["read", "-n", "1K", "-o", "{out}", "--baud", "115200"], "--baud" },
+            { ["read", "-n", "1K", "-o", "{out}", "--port", "/dev/null", "--pty"], "--pty" },
+            { ["read", "-n", "1K", "-o", "{out}", "--port", ""], "--port" },
+            { ["read", "-n", "1K", "-o", "{out}", "--serial", ""], "--serial" },
+            { ["read", "-n", "1K", "-o", "{out}", "--fault", Esc + "[31mred"], "\\x1b[31mred" },
+            { ["read", "-n", "1K", "-o", "{out}", "--config", "{evil-conf}"], "\\x1b]0;pwned\\x07" },
+            { ["read", "-n", "1K", "-o", "{out}", "--port", "/dev/null", "--baud", "12345"], "--baud" },
+            { ["raw"], "--samples" },
+            { ["raw", "-n", "10"], "--out" },
+            { ["raw", "-n", "x", "-o", "{out}"], "--samples" },
+            { ["raw", "-n", "300M", "-o", "{out}"], "--samples" },
+            { ["raw", "-n", "10", "-o", "{dir}"], "is a directory" },
+            { ["restart-raw"], "--out" },
+            { ["restart-raw", "-o", "{out}", "--rows", "0"], "--rows" },
+            { ["restart-raw", "-o", "{out}", "--cols", "70000"], "--cols" },
+            { ["restart-raw", "-o", "{out}", "--rows", "65535", "--cols", "65535"], "--rows x --cols" },
+            { ["restart-raw", "-o", "{out}", "--rows", "x"], "--rows" },
+
+            // info, status, selftest, config
+            { ["info", "--timeout", "-1"], "--timeout" },
+            { ["info", "--port", ""], "--port" },
+            { ["info", "--pty", "--port", "/dev/null"], "--pty" },
+            { ["status", "--retries", "x"], "--retries" },
+            { ["status", "--seed", "x"], "--seed" },
+            { ["status", "--config", "{garbage}"], "line 1" },
+            { ["selftest", "--port", "/dev/null", "--baud", "12345"], "--baud" },
+            { ["selftest", "--fault", "smoke"], "unknown knob 'smoke'" },
+            { ["config"], "command" },
+            { ["config", "get", "--timeout", "0"], "--timeout" },
+            { ["config", "get", Esc + "[2J"], "\\x1b[2J" },
+            { ["config", "get", "a=b"], "no '='" },
+            { ["config", "set"], null },
+            { ["config", "set", "=5"], "expected KEY=VALUE" },
+            { ["config", "set", "health.t_minus"], "expected KEY=VALUE" },
+            { ["config", "set", "a=" + Esc + "[2J"], "printable ASCII" },
+            { ["config", "set", "a=" + new string('x', 300)], "at most 256" },
+
+            // feed
+            { ["feed"], "--credit-bits-per-byte" },
+            { ["feed", "--credit-bits-per-byte", "9"], "0 to 8" },
+            { ["feed", "--credit-bits-per-byte", "NaN"], "0 to 8" },
+            { ["feed", "--credit-bits-per-byte", "0", "--chunk", "0"], "--chunk" },
+            { ["feed", "--credit-bits-per-byte", "0", "--interval", "-1"], "--interval" },
+            { ["feed", "--credit-bits-per-byte", "0", "-n", "0"], "--bytes" },
+            { ["feed", "--credit-bits-per-byte", "0.5"], "seeded simulation" },
+            { ["feed", "--credit-bits-per-byte", "0", "--random-device", "/dev/null"], "not a random device" },
+            { ["feed", "--credit-bits-per-byte", "0", "--random-device", "{missing}"], "no such file" },
+            { ["feed", "--credit-bits-per-byte", "0", "--random-device", ""], "--random-device" },
+
+            // list, board, udev-id
+            { ["list", "--timeout", "0"], "--timeout" },
+            { ["list", "--baud", "5"], "--baud" },
+            { ["board"], "--pty" },
+            { ["board", "--pty", "--fault", "smoke"], "unknown knob" },
+            { ["board", "--pty", "--config", "{garbage}"], "line 1" },
+            { ["board", "--pty", "--seed", "x"], "--seed" },
+            { ["udev-id"], "DEV" },
+            { ["udev-id", ""], "DEV" },
+            { ["udev-id", "/dev/null", "--baud", "1"], "--baud" },
+            { ["udev-id", "/dev/null", "--timeout", "100"], "--timeout" },
 
             // model hmin
             { ["model", "hmin"], "--mu-e" },
@@ -188,6 +260,33 @@ namespace Qrng.Host.Tests
             { ["model", "simulate-dark", "--out", "{out}", "--adc-offset", "NaN"], "--adc-offset" },
             { ["model", "simulate-dark", "--out", "{out}", "--adc-offset", "1e300"], "--adc-offset" },
         };
+
+        /// <summary>Ports that cannot be opened as a serial port: exit code 4 (no device), one line naming why.</summary>
+        public static TheoryData<string[], string> PortRows => new()
+        {
+            { ["stream", "-n", "1K", "-o", "{out}", "--port", "{dir}"], "is a directory" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--port", "{missing}"], "no such device" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--port", "ttyUSB-missing"], "no such device" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--port", "/dev/null"], "not a serial port" },
+            { ["stream", "-n", "1K", "-o", "{out}", "--port", "{garbage}"], "not a serial port" },
+            { ["read", "-n", "1K", "-o", "{out}", "--port", "/dev/null"], "not a serial port" },
+            { ["status", "--port", "{missing}"], "no such device" },
+            { ["udev-id", "/dev/null"], "not a serial port" },
+        };
+
+        [Theory]
+        [MemberData(nameof(PortRows))]
+        public void A_port_that_is_not_a_serial_port_is_one_escaped_line_and_exit_code_4(string[] args, string message)
+        {
+            var (code, stdout, stderr) = QrngCliTests.QrngIn(_dir, Expand(args));
+            Assert.True(code == 4, $"exit code {code}: {stderr}");
+            Assert.Equal("", stdout);
+            string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(lines.Length == 1, stderr);
+            Assert.StartsWith("qrng: error: cannot open ", lines[0]);
+            Assert.Contains(message, lines[0]);
+            Assert.False(File.Exists(Path.Combine(_dir, "out.bin")), "a file was written");
+        }
 
         [Theory]
         [MemberData(nameof(Rows))]

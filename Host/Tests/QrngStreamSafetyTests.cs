@@ -166,21 +166,39 @@ namespace Qrng.Host.Tests
         [Fact]
         public async Task A_signal_ends_a_stream_blocked_on_a_reader_that_never_comes()
         {
-            if (!OperatingSystem.IsLinux())
-            {
-                Assert.Skip("pseudo-terminals need Linux");
-            }
-
-            // --pty with nobody reading: the terminal's buffer fills and the write blocks; the signal's thread ends it
-            using var p = QrngCliTests.Start(_dir, "stream", "--pty", "-n", "1M", "-q");
+            // stdout is a pipe nobody reads: its buffer fills and the write blocks; the signal's thread ends the tool
+            using var p = QrngCliTests.Start(_dir, "stream", "-n", "1G", "-o", "-", "-q");
             var err = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-            _ = p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
             Thread.Sleep(3000);
             Assert.False(p.HasExited, "the tool did not wait for a reader");
             Assert.Equal(0, Kill(p.Id, SIGTERM));
             AssertEnds(p, 10, "SIGTERM");
             Assert.Equal(143, p.ExitCode);
             Assert.EndsWith("qrng: SIGTERM: stopped\n", await err);
+        }
+
+        [Fact]
+        public async Task A_board_served_on_a_pseudo_terminal_nobody_reads_ends_on_SIGTERM()
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                Assert.Skip("pseudo-terminals need Linux");
+            }
+
+            // the board's terminal fills up and the board waits for a reader; the signal still ends it
+            using var p = QrngCliTests.Start(_dir, "board", "--pty", "--seed", "1");
+            var err = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            string path = await p.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken);
+            Assert.Matches("^/dev/pts/[0-9]+$", path);
+            Thread.Sleep(1000);
+            Assert.False(p.HasExited, "the board stopped by itself");
+            Assert.Equal(0, Kill(p.Id, SIGTERM));
+            AssertEnds(p, 10, "SIGTERM");
+            Assert.Equal(143, p.ExitCode);
+            string[] lines = (await err).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith($"virtual board (seed 1, serial unprovisioned) on {path}", lines[0]);
+            Assert.StartsWith($"qrng: SIGTERM: stopped serving {path} after ", lines[^1]);
+            Assert.Equal(2, lines.Length);
         }
 
         [Fact]
@@ -240,40 +258,28 @@ namespace Qrng.Host.Tests
         }
 
         [Fact]
-        public async Task A_board_unplugged_mid_read_is_one_line_and_exit_code_2()
+        public async Task A_board_unplugged_mid_stream_is_one_line_and_exit_code_5()
         {
             if (!OperatingSystem.IsLinux())
             {
                 Assert.Skip("pseudo-terminals need Linux");
             }
 
-            var board = new Pty();
+            using var board = PtyBoard.Create(new Qrng.Firmware.FirmwareConfig(), 1, []);
+            board.Start();
             string output = Path.Combine(_dir, "out.bin");
-            using var p = QrngCliTests.Start(_dir, "stream", "--port", board.Path, "-n", "1M", "-o", output, "-q");
+            using var p = QrngCliTests.Start(_dir, "stream", "--port", board.Path, "-n", "1G", "-o", output, "-q");
             var err = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-            bool stop = false;
-            var feeder = new Thread(() =>
-            {
-                var chunk = new byte[4096];
-                while (!Volatile.Read(ref stop))
-                {
-                    board.Master.Write(chunk);
-                    Thread.Sleep(10);
-                }
-            });
-            feeder.Start();
-            WaitFor(() => Directory.GetFiles(_dir).Any(f => new FileInfo(f).Length > 0), p, "bytes read from the board");
-            Volatile.Write(ref stop, true);
-            Assert.True(feeder.Join(10_000));
-            board.Dispose();                                   // the board goes away
+            WaitFor(() => !board.Board.App.Protocol.CommandMode && board.BytesSent > 2_000_000, p, "bytes read from the board");
+            board.Unplug();                                        // the board goes away
             AssertEnds(p, 15, "the board went away");
             string text = await err;
             string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(2, p.ExitCode);
+            Assert.Equal(5, p.ExitCode);
             Assert.True(lines.Length == 1, text);
-            Assert.StartsWith("qrng: error: ", lines[0]);
-            Assert.Contains(board.Path, lines[0]);
+            Assert.StartsWith("qrng: error: lost " + board.Path, lines[0]);
             Assert.Contains("unplugged", lines[0]);
+            Assert.Contains("out.bin not written", lines[0]);
             Assert.Empty(Entries());
         }
 

@@ -50,6 +50,10 @@ namespace Qrng.Host.Tests
                 Assert.Matches($@"\| {code} \| ", Readme);
                 Assert.Contains($"{code} {meaning}", Regex.Replace(help, @"\s+", " "));
             }
+
+            // and no code the tool does not use
+            int[] documented = [.. Regex.Matches(Readme, @"^\| ([0-9]+) \| ", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value))];
+            Assert.Equal(QrngCli.ExitCodes.Select(e => e.Code).Order(), documented.Order());
         }
     }
 }
