@@ -65,7 +65,7 @@ public static class AssessCommand
 
     private static IAnsiConsole Err() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
-    private static Assessment Run(string path, AssessmentOptions o, bool quiet)
+    internal static Assessment Run(string path, AssessmentOptions o, bool quiet)
     {
         if (quiet || Console.IsErrorRedirected) return Assessment.Run(path, o);
         Assessment result = null;
@@ -89,7 +89,7 @@ public static class AssessCommand
 
     private static string F(double x) => double.IsNaN(x) ? "—" : x.ToString("0.000000", CultureInfo.InvariantCulture);
 
-    private static void Show(IAnsiConsole con, Assessment a)
+    internal static void Show(IAnsiConsole con, Assessment a)
     {
         var s = a.Samples;
         con.WriteLine($"{a.File}: {s.Length:N0} samples of {s.BitsPerSymbol} bit{(s.BitsPerSymbol > 1 ? "s" : "")}, {s.AlphabetSize} distinct values, SHA-256 {a.Sha256}");

@@ -9,7 +9,7 @@ namespace Qrng.Cli;
 /// </summary>
 public static class QrngCli
 {
-    public const int Ok = 0, Missed = 1, BadInput = 2, Unhealthy = 3, NoDevice = 4, DeviceGone = 5, Timeout = 6, LineErrors = 7, AuthFailed = 8;
+    public const int Ok = 0, Missed = 1, BadInput = 2, Unhealthy = 3, NoDevice = 4, DeviceGone = 5, Timeout = 6, LineErrors = 7, AuthFailed = 8, Rejected = 9;
     public const int InternalError = 70, BrokenPipe = 141;
 
     /// <summary>Every exit code the tool uses (the README's table and `qrng --help` list these).</summary>
@@ -24,6 +24,7 @@ public static class QrngCli
         (Timeout, "timeout: the device did not answer within --timeout"),
         (LineErrors, "transmission errors: frames still lost or corrupted (CRC mismatch) after --retries re-requests; no output file"),
         (AuthFailed, "authentication failed: a reply's HMAC does not verify with --key-file, or the device refused the key"),
+        (Rejected, "hil: the acceptance run failed (its report names each failed check and the device's reason)"),
         (InternalError, "internal error (a bug; please report it)"),
         (130, "stopped by SIGINT (Ctrl-C)"),
         (BrokenPipe, "the reader of the output went away (a closed pipe)"),
@@ -38,6 +39,7 @@ public static class QrngCli
         foreach (Command c in DeviceCommands.Build()) root.Subcommands.Add(c);
         root.Subcommands.Add(ModelCommands.Build());
         root.Subcommands.Add(AssessCommand.Build());
+        root.Subcommands.Add(HilCommand.Build());
         return root;
     }
 

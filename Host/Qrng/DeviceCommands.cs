@@ -22,7 +22,7 @@ public static class DeviceCommands
         [Read(), Raw(), RestartRaw(), Info(), Status(), SelfTest(), Config(), Feed(), List(), BoardCommand(), UdevId()];
 
     /// <summary>Runs a device command's body on an opened device; a hang-up becomes exit code 5 with what was lost.</summary>
-    private static int WithDevice(ParseResult p, DeviceOptions o, Func<DeviceSession, int> body, Func<string> lost = null)
+    internal static int WithDevice(ParseResult p, DeviceOptions o, Func<DeviceSession, int> body, Func<string> lost = null)
     {
         o.Validate(p);
         Signals.Cooperative = true;

@@ -776,6 +776,42 @@ public sealed class DeviceSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// One request and no retry, for conformance checks (`qrng hil`): the frame's bytes go through
+    /// <paramref name="damage"/> on the way out when it is given (a flipped CRC, a lying length), and the first
+    /// undamaged reply with the request's sequence number comes back as it is, an ERROR included; null when none came
+    /// within <see cref="TimeoutMs"/>. A payload may exceed the device's limit (the device must refuse it).
+    /// </summary>
+    public ReplyFrame Probe(int type, byte[] payload, Func<byte[], byte[]> damage = null)
+    {
+        int seq = NextSeq(), n = payload?.Length ?? 0;
+        var writer = new FrameWriter(Wire.RequestMagic, Math.Max(n, 1));
+        if (n > 0) Array.Copy(payload, 0, writer.Buffer, FrameWriter.PayloadOffset, n);
+        var frame = new MemorySink();
+        writer.Send(frame, type, 0, seq, n, _mac, _mac != null ? _deviceNonce : null);
+        byte[] bytes = frame.Bytes.ToArray();
+        if (damage != null) bytes = damage(bytes);
+        Write(bytes, 0, bytes.Length);
+        long start = Link.NowMs;
+        while (Link.NowMs - start < TimeoutMs)
+        {
+            Signals.Check();
+            ReplyFrame f = Next(200);
+            if (f == null || f.IsDamage || f.Seq != seq) continue;
+            CheckAuth(f);
+            return f;
+        }
+
+        return null;
+    }
+
+    private sealed class MemorySink : IByteSink
+    {
+        public List<byte> Bytes { get; } = [];
+
+        public void Write(byte[] buffer, int offset, int count) => Bytes.AddRange(buffer.AsSpan(offset, count));
+    }
+
     /// <summary>Codes of an ERROR that says the request itself arrived damaged: asking again is the cure.</summary>
     private static bool DamagedRequest(int code) => code is Wire.ErrBadCrc or Wire.ErrBadHeader or Wire.ErrTruncated;
 

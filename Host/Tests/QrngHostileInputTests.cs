@@ -118,6 +118,13 @@ namespace Qrng.Host.Tests
             { ["restart-raw", "-o", "{out}", "--cols", "70000"], "--cols" },
             { ["restart-raw", "-o", "{out}", "--rows", "65535", "--cols", "65535"], "--rows x --cols" },
             { ["restart-raw", "-o", "{out}", "--rows", "x"], "--rows" },
+            { ["hil", "--samples", "-1"], "--samples" },
+            { ["hil", "--restarts", "70000"], "--restarts" },
+            { ["hil", "--bytes", "1T"], "--bytes" },
+            { ["hil", "--json", ""], "--json" },
+            { ["hil", "--keep", "/dev/null"], "--keep /dev/null is a file" },
+            { ["hil", "--claim", "nan"], "--claim" },
+            { ["hil", "--fault", "no-such-knob"], "no-such-knob" },
 
             // info, status, selftest, config
             { ["info", "--timeout", "-1"], "--timeout" },
