@@ -589,6 +589,31 @@ namespace Qrng.Firmware.Tests
         }
 
         [TestMethod]
+        public static void A_request_behind_a_frame_that_stopped_arriving_is_served_after_the_time_out()
+        {
+            // found by Host/Tests/ProtocolFuzzTests: a frame start whose length reaches past the next request swallowed
+            // it, and the time-out dropped both; now only the stalled frame is dropped (docs/protocol.md, "Finding frames")
+            BoardLine line = InCommandMode(new FirmwareConfig(), 22);
+            line.Raw(new byte[] { Wire.Magic, Wire.RequestMagic, Wire.Status, 0, 92, 0, 200, 0 });   // 200 payload bytes announced, none sent
+            line.Send(Wire.Info, 93, null);
+            line.Step(2);
+            Assert.AreEqual(0, line.Pending().Length, "the INFO is inside the stalled frame until the time-out");
+            line.Step(60);                                                                       // > 500 ms of virtual time
+            Reply[] r = line.Pending();
+            Assert.IsTrue(r.Length >= 2, "the time-out's error, then the INFO's reply");
+            Assert.AreEqual(Wire.Error, r[0].Type);
+            Assert.AreEqual(Wire.ErrTruncated, r[0].Payload[0]);
+            Assert.AreEqual(Wire.Status, (int)r[0].Payload[1], "the stalled frame's type as read");
+            Assert.AreEqual(92, r[0].Seq, "and its sequence number");
+            for (int i = 1; i < r.Length; i++)
+            {
+                Assert.AreEqual(Wire.Info | Wire.ReplyBit, r[i].Type);
+                Assert.AreEqual(93, r[i].Seq);
+                Assert.AreEqual(i < r.Length - 1, r[i].More, "the INFO reply is complete");
+            }
+        }
+
+        [TestMethod]
         public static void Stream_goes_back_to_the_plain_stream()
         {
             BoardLine line = InCommandMode(new FirmwareConfig(), 20);
