@@ -614,6 +614,26 @@ namespace Qrng.Firmware.Tests
         }
 
         [TestMethod]
+        public static void After_stream_a_request_already_received_is_not_answered_inside_the_plain_stream()
+        {
+            // found by Host/Tests/ProtocolFuzzTests: STREAM and INFO found together behind a damaged frame; the INFO was
+            // answered after the STREAM reply, a frame in the plain stream (docs/protocol.md: the plain stream is DRBG bytes only)
+            BoardLine line = InCommandMode(new FirmwareConfig(), 23);
+            line.Raw(new byte[] { Wire.Magic, Wire.RequestMagic, Wire.Status, 0, 94, 0, 24, 0 });    // a header announcing 24 bytes,
+            line.Send(Wire.Stream, 95, null);                                                    // STREAM and INFO inside it,
+            line.Send(Wire.Info, 96, null);
+            line.Raw(new byte[] { 1, 2, 3, 4 });                                                 // its "CRC": both are found again behind it
+            line.Step(3);
+            Reply[] r = line.Pending();
+            Assert.IsFalse(line.Device.CommandMode);
+            Assert.AreEqual(2, r.Length, "the damaged frame's error and the STREAM reply; nothing after it");
+            Assert.AreEqual(Wire.ErrBadCrc, r[0].Payload[0]);
+            Assert.AreEqual(Wire.Stream | Wire.ReplyBit, r[1].Type);
+            Assert.AreEqual(95, r[1].Seq);
+            Assert.IsTrue(line.Skipped > 0, "plain stream bytes follow");
+        }
+
+        [TestMethod]
         public static void Stream_goes_back_to_the_plain_stream()
         {
             BoardLine line = InCommandMode(new FirmwareConfig(), 20);

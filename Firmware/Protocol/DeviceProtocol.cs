@@ -148,6 +148,11 @@ namespace Qrng.Firmware.Protocol
                     {
                         requests++;
                         Handle();
+                        if (!CommandMode)
+                        {
+                            _reader.Reset();                      // STREAM: requests received behind it are not answered in the plain stream
+                            break;
+                        }
                     }
                     else
                     {
@@ -178,6 +183,11 @@ namespace Qrng.Firmware.Protocol
                     if (e == FrameReader.Frame)
                     {
                         Handle();
+                        if (!CommandMode)
+                        {
+                            _reader.Reset();
+                            break;
+                        }
                     }
                     else
                     {
