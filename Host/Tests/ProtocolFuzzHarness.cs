@@ -231,6 +231,7 @@ namespace Qrng.Host.Tests
     {
         public const int CheckSeq = 65000;                    // request sequence numbers the generators never use
         private readonly LoopbackLink _link = new(null);
+        private readonly List<byte> _sent = [];
         private byte[] _out = new byte[1 << 16];
         private long _bytesOut, _streamBytes;
 
@@ -247,15 +248,18 @@ namespace Qrng.Host.Tests
         public long Ticks { get; private set; }
         public int Pending => _link.ToDevice.Count;
 
-        /// <summary>Bytes for the device; the valid READ / RAW / RESTART-RAW frames among them may be answered with data.</summary>
-        public void Send(byte[] bytes)
-        {
-            Allow(bytes);
-            _link.ToDevice.Write(bytes, 0, bytes.Length);
-        }
+        /// <summary>Bytes for the device; the valid READ / RAW / RESTART-RAW frames they complete may be answered with data.</summary>
+        public void Send(byte[] bytes) => SendChunk(bytes, 0, bytes.Length);
 
-        /// <summary>A chunk of an input whose frames were <see cref="Allow"/>ed whole.</summary>
-        public void SendChunk(byte[] bytes, int offset, int count) => _link.ToDevice.Write(bytes, offset, count);
+        public void SendChunk(byte[] bytes, int offset, int count)
+        {
+            // a request frame may end in these bytes and start up to a whole frame before them (even in an earlier input's
+            // last bytes: a truncated frame whose missing CRC byte is the next request's 'Q')
+            int from = Math.Max(0, _sent.Count - Wire.FrameLength(Wire.MaxRequestPayload, true));
+            _sent.AddRange(bytes.AsSpan(offset, count));
+            Allow(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_sent)[from..]);
+            _link.ToDevice.Write(bytes, offset, count);
+        }
 
         /// <summary>One loop iteration of the firmware (App.Tick: protocol input, engine step, the step's frames).</summary>
         public void Tick()
@@ -283,6 +287,7 @@ namespace Qrng.Host.Tests
             if (whole) Tick(); else Poll();
             Assert.False(Line.Plain, "READY after the attention sequence");
             Line.Clear();
+            _sent.Clear();                                    // the parser starts empty: no frame spans the attention sequence
         }
 
         /// <summary>The frames of the reply to <paramref name="seq"/> seen so far, and whether its last one (MORE clear, or an ERROR) came.</summary>
@@ -292,7 +297,7 @@ namespace Qrng.Host.Tests
             return (frames, frames.Count > 0 && (frames[^1].Type == Wire.Error || (frames[^1].Flags & Wire.FlagMore) == 0));
         }
 
-        public void Allow(ReadOnlySpan<byte> s)
+        private void Allow(ReadOnlySpan<byte> s)
         {
             // every CRC-correct request frame anywhere in the bytes (a superset of what the device can act on)
             for (int p = 0; p + 12 <= s.Length; p++)

@@ -189,7 +189,6 @@ namespace Qrng.Host.Tests
         {
             Action step = whole ? rig.Tick : rig.Poll;
             rig.Attention(whole);
-            rig.Allow(input);
             foreach ((int offset, int count) in Spec.Chunks(input.Length, maxChunk, chunkSeed))
             {
                 rig.SendChunk(input, offset, count);
