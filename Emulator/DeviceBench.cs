@@ -1,6 +1,8 @@
 using System;
 using Qrng.Crypto;
+using Qrng.Drivers;
 using Qrng.Firmware;
+using Qrng.Firmware.Protocol;
 
 namespace Qrng.Emulator
 {
@@ -71,6 +73,49 @@ namespace Qrng.Emulator
             }
 
             return (DateTime.UtcNow.Ticks - start) / (requests * 4);
+        }
+
+        /// <summary>
+        /// Ticks per KiB of DRBG output framed as DATA replies (docs/protocol.md), what DeviceProtocol does for a READ:
+        /// the bytes copied into the frame, the DATA header, FrameWriter's header and CRC-32, the frame written (to a
+        /// counting sink) and cleared; no HMAC. 4 KiB blocks, as the engine makes them: 5 frames each.
+        /// </summary>
+        public static long DataFramingTicksPerKiB(int kib)
+        {
+            var writer = new FrameWriter(Wire.ReplyMagic, Wire.MaxReplyPayload);
+            var sink = new CountingSink();
+            byte[] block = new byte[4096];
+            for (int i = 0; i < block.Length; i++)
+            {
+                block[i] = (byte)(i * 13);
+            }
+
+            FrameBlock(writer, sink, block, 0);
+            int blocks = kib / 4;
+            long start = DateTime.UtcNow.Ticks;
+            for (int i = 0; i < blocks; i++)
+            {
+                FrameBlock(writer, sink, block, i);
+            }
+
+            return (DateTime.UtcNow.Ticks - start) / (blocks * 4);
+        }
+
+        private static void FrameBlock(FrameWriter writer, IByteSink sink, byte[] block, int seq)
+        {
+            const int P = FrameWriter.PayloadOffset, H = DeviceProtocol.DataHeader, Max = Wire.MaxReplyPayload - DeviceProtocol.DataHeader;
+            byte[] f = writer.Buffer;
+            int part = 0;
+            for (int at = 0; at < block.Length; at += Max)
+            {
+                int n = block.Length - at < Max ? block.Length - at : Max;
+                Array.Copy(block, at, f, P + H, n);
+                Wire.Put32(f, P, part++);
+                f[P + 4] = (byte)EngineState.Streaming;
+                f[P + 5] = 0;
+                Wire.Put32(f, P + 6, 1);
+                writer.Send(sink, Wire.Read | Wire.ReplyBit, at + n < block.Length ? Wire.FlagMore : 0, seq, H + n, null, null);
+            }
         }
 
         /// <summary>Ticks per 1000 blocks of the managed SHA-256 compression (Sha256.Update over whole 64-byte blocks).</summary>

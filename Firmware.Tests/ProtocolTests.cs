@@ -589,6 +589,51 @@ namespace Qrng.Firmware.Tests
         }
 
         [TestMethod]
+        public static void A_request_behind_a_frame_that_stopped_arriving_is_served_after_the_time_out()
+        {
+            // found by Host/Tests/ProtocolFuzzTests: a frame start whose length reaches past the next request swallowed
+            // it, and the time-out dropped both; now only the stalled frame is dropped (docs/protocol.md, "Finding frames")
+            BoardLine line = InCommandMode(new FirmwareConfig(), 22);
+            line.Raw(new byte[] { Wire.Magic, Wire.RequestMagic, Wire.Status, 0, 92, 0, 200, 0 });   // 200 payload bytes announced, none sent
+            line.Send(Wire.Info, 93, null);
+            line.Step(2);
+            Assert.AreEqual(0, line.Pending().Length, "the INFO is inside the stalled frame until the time-out");
+            line.Step(60);                                                                       // > 500 ms of virtual time
+            Reply[] r = line.Pending();
+            Assert.IsTrue(r.Length >= 2, "the time-out's error, then the INFO's reply");
+            Assert.AreEqual(Wire.Error, r[0].Type);
+            Assert.AreEqual(Wire.ErrTruncated, r[0].Payload[0]);
+            Assert.AreEqual(Wire.Status, (int)r[0].Payload[1], "the stalled frame's type as read");
+            Assert.AreEqual(92, r[0].Seq, "and its sequence number");
+            for (int i = 1; i < r.Length; i++)
+            {
+                Assert.AreEqual(Wire.Info | Wire.ReplyBit, r[i].Type);
+                Assert.AreEqual(93, r[i].Seq);
+                Assert.AreEqual(i < r.Length - 1, r[i].More, "the INFO reply is complete");
+            }
+        }
+
+        [TestMethod]
+        public static void After_stream_a_request_already_received_is_not_answered_inside_the_plain_stream()
+        {
+            // found by Host/Tests/ProtocolFuzzTests: STREAM and INFO found together behind a damaged frame; the INFO was
+            // answered after the STREAM reply, a frame in the plain stream (docs/protocol.md: the plain stream is DRBG bytes only)
+            BoardLine line = InCommandMode(new FirmwareConfig(), 23);
+            line.Raw(new byte[] { Wire.Magic, Wire.RequestMagic, Wire.Status, 0, 94, 0, 24, 0 });    // a header announcing 24 bytes,
+            line.Send(Wire.Stream, 95, null);                                                    // STREAM and INFO inside it,
+            line.Send(Wire.Info, 96, null);
+            line.Raw(new byte[] { 1, 2, 3, 4 });                                                 // its "CRC": both are found again behind it
+            line.Step(3);
+            Reply[] r = line.Pending();
+            Assert.IsFalse(line.Device.CommandMode);
+            Assert.AreEqual(2, r.Length, "the damaged frame's error and the STREAM reply; nothing after it");
+            Assert.AreEqual(Wire.ErrBadCrc, r[0].Payload[0]);
+            Assert.AreEqual(Wire.Stream | Wire.ReplyBit, r[1].Type);
+            Assert.AreEqual(95, r[1].Seq);
+            Assert.IsTrue(line.Skipped > 0, "plain stream bytes follow");
+        }
+
+        [TestMethod]
         public static void Stream_goes_back_to_the_plain_stream()
         {
             BoardLine line = InCommandMode(new FirmwareConfig(), 20);

@@ -148,6 +148,11 @@ namespace Qrng.Firmware.Protocol
                     {
                         requests++;
                         Handle();
+                        if (!CommandMode)
+                        {
+                            _reader.Reset();                      // STREAM: requests received behind it are not answered in the plain stream
+                            break;
+                        }
                     }
                     else
                     {
@@ -163,8 +168,32 @@ namespace Qrng.Firmware.Protocol
             }
             else if (CommandMode && _reader.InFrame && now - _lastRx > Wire.FrameTimeoutMs)
             {
-                _reader.Reset();
-                Error(Wire.ErrTruncated, 0, 0, "a frame stopped arriving for " + Wire.FrameTimeoutMs + " ms: dropped", false);
+                // only the stalled frame is dropped: a request that came behind it is found again (docs/protocol.md)
+                _reader.Expire();
+                Error(Wire.ErrTruncated, _reader.ErrorType, _reader.ErrorSeq, "a frame stopped arriving for " + Wire.FrameTimeoutMs + " ms: dropped", false);
+                while (true)
+                {
+                    _reader.Feed(_rx, 0, 0);
+                    int e = _reader.Event;
+                    if (e == FrameReader.None)
+                    {
+                        break;
+                    }
+
+                    if (e == FrameReader.Frame)
+                    {
+                        Handle();
+                        if (!CommandMode)
+                        {
+                            _reader.Reset();
+                            break;
+                        }
+                    }
+                    else
+                    {
+                        Damaged(e);
+                    }
+                }
             }
         }
 

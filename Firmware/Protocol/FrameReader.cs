@@ -108,6 +108,29 @@ namespace Qrng.Firmware.Protocol
         }
 
         /// <summary>
+        /// The frame being read stopped arriving (<see cref="Wire.FrameTimeoutMs"/>): it is dropped and the search
+        /// resumes one byte after its start, as for a damaged frame, so a request that came behind it is not lost with it.
+        /// <see cref="ErrorType"/> and <see cref="ErrorSeq"/> are the dropped frame's as read; call <see cref="Feed"/>
+        /// (with no input) until Event is None for the frames behind it.
+        /// </summary>
+        public void Expire()
+        {
+            if (_frameLength > 0)
+            {
+                Shift(_frameLength);
+                _frameLength = 0;
+            }
+
+            ErrorType = _count > 2 ? _buffer[2] : 0;
+            ErrorSeq = _count > 5 ? Wire.Get16(_buffer, 4) : 0;
+            Event = None;
+            if (_count > 0)
+            {
+                Resync(BadLength);
+            }
+        }
+
+        /// <summary>
         /// Takes input until a frame is complete or damaged (<see cref="Event"/>) or all of it is taken; returns how many
         /// bytes it took. Call again (even with no input) until Event is None: bytes behind a damaged frame are searched again.
         /// </summary>

@@ -13,7 +13,7 @@ namespace Qrng.Benchmarks
     /// </summary>
     public static class DeviceCost
     {
-        private const int SmallFrames = 200, LargeFrames = 10, DrbgKiB = 256, LoopIterations = 200_000, ShaBlocks = 4096, Repeats = 3;
+        private const int SmallFrames = 200, LargeFrames = 10, DrbgKiB = 256, FramingKiB = 256, LoopIterations = 200_000, ShaBlocks = 4096, Repeats = 3;
 
         public static int Run()
         {
@@ -37,6 +37,8 @@ namespace Qrng.Benchmarks
             long netSha = DeviceBench.Sha256TicksPer1000Blocks(ShaBlocks);
             DeviceBench.NativeCallLoopTicksPer1000(LoopIterations);
             long netLoop = DeviceBench.NativeCallLoopTicksPer1000(LoopIterations);
+            DeviceBench.DataFramingTicksPerKiB(FramingKiB);
+            long netFraming = DeviceBench.DataFramingTicksPerKiB(FramingKiB);
 
             NanoClrBinary clr = NativeBuild.Ensure(paths, NativeBuild.DefaultFlavor, Console.Error.WriteLine);
             var build = new DeviceBuild(paths, Console.Error.WriteLine);
@@ -53,6 +55,7 @@ namespace Qrng.Benchmarks
                             Console.WriteLine("bench drbg-managed " + DeviceBench.DrbgTicksPerKiB({{DrbgKiB}}, false));
                             Console.WriteLine("bench sha256 " + DeviceBench.Sha256TicksPer1000Blocks({{ShaBlocks}}));
                             Console.WriteLine("bench loop " + DeviceBench.NativeCallLoopTicksPer1000({{LoopIterations}}));
+                            Console.WriteLine("bench framing " + DeviceBench.DataFramingTicksPerKiB({{FramingKiB}}));
                 """), HeapFit.FirmwareProjects);
 
             // the same interpreter as built (native SHA-256) and with Qrng.Sha256.Native left out of its native table,
@@ -92,6 +95,8 @@ namespace Qrng.Benchmarks
             Row("Hash_DRBG, per 4 KiB request", Us(4 * native["drbg"][0]), Us(4 * managed["drbg"][0]), Us(4 * netDrbg));
             Row("managed SHA-256, per 64-byte block", "-", Us(managed["sha256"][0] / 1000), Us(netSha / 1000));
             Row("1000 loop iterations with one native call", Us(native["loop"][0]), Us(managed["loop"][0]), Us(netLoop));
+            Row("DATA framing (FrameWriter + CRC-32, no HMAC), per KiB", Us(native["framing"][0]), Us(managed["framing"][0]), Us(netFraming));
+            Row("DATA framing throughput", MBps(native["framing"][0]), MBps(managed["framing"][0]), MBps(netFraming));
             Console.WriteLine($"| managed heap the firmware streams in, 8×8 | {heapSmall / 1024.0:F1} KiB | - | - |");
             Console.WriteLine($"| managed heap the firmware streams in, 64×44 | {heapEsp / 1024.0:F1} KiB | - | - |");
             Console.WriteLine($"| managed heap the firmware streams in, 128×100 | {heapLarge / 1024.0:F1} KiB | - | - |");

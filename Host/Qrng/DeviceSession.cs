@@ -399,7 +399,8 @@ public sealed class DeviceSession : IDisposable
 
             if (f.Type != (Wire.Read | Wire.ReplyBit) || f.IsRaw || f.Payload.Length < DeviceProtocol.DataHeader)
                 throw new DeviceException(QrngCli.LineErrors, $"{Name}: a reply to READ of type 0x{f.Type:X2} with {f.Payload.Length} bytes (not a DATA frame)");
-            if (f.Part != nextPart) LostFrames += Math.Max(1, f.Part - nextPart);
+            if (f.Part < nextPart) continue;                       // a part number going back: a repeated frame, never new bytes
+            if (f.Part != nextPart) LostFrames += f.Part - nextPart;
             nextPart = f.Part + 1;
             LastState = f.Payload[4];
             LastFault = f.Payload[5];
