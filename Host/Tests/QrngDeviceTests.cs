@@ -47,6 +47,18 @@ namespace Qrng.Host.Tests
 
         private string File(string name) => Path.Combine(_dir, name);
 
+        /// <summary>Waits (at most 60 s) until a running read has written 100,000 bytes to NAME's temporary file.</summary>
+        private void WaitForPartial(Process p, string name, string before)
+        {
+            var until = DateTime.UtcNow.AddSeconds(60);
+            while (!Directory.GetFiles(_dir, name + ".*.partial").Any(f => new FileInfo(f).Length > 100_000))
+            {
+                Assert.False(p.HasExited, "the read ended before " + before);
+                Assert.True(DateTime.UtcNow < until, "no bytes read within 60 s");
+                Thread.Sleep(10);
+            }
+        }
+
         /// <summary>This process (and the tool it starts) has CAP_SYS_ADMIN, which RNDADDENTROPY needs.</summary>
         private static bool MayCredit => System.IO.File.ReadLines("/proc/self/status").Any(l => l.StartsWith("CapEff:") && (Convert.ToUInt64(l[7..].Trim(), 16) & (1UL << 21)) != 0);
 
@@ -179,13 +191,7 @@ namespace Qrng.Host.Tests
             // the board's loop stops (the terminal stays open): silence, not a hang-up
             tap.Decide = null;
             using Process p = Start(null, "read", "--port", board.Path, "-n", "1G", "-o", output, "-q", "--timeout", "3");     // not 1: a busy machine may stall the serving thread that long
-            var until = DateTime.UtcNow.AddSeconds(60);
-            while (!Directory.GetFiles(_dir, "c.bin.*.partial").Any(f => new FileInfo(f).Length > 100_000))
-            {
-                Assert.False(p.HasExited, "the read ended before the board stopped");
-                Assert.True(DateTime.UtcNow < until, "no bytes read within 60 s");
-                Thread.Sleep(10);
-            }
+            WaitForPartial(p, "c.bin", "the board stopped");
 
             board.Stop();
             r = QrngCliTests.Finish(p, 30);
@@ -460,13 +466,7 @@ namespace Qrng.Host.Tests
                 // the board's process dies in the middle of a read: the master closes, as when a USB adapter is pulled
                 string output = File("u.bin");
                 using Process reader = Start(null, "read", "--port", path, "-n", "1G", "-o", output, "-q");
-                var until = DateTime.UtcNow.AddSeconds(60);
-                while (!Directory.GetFiles(_dir, "u.bin.*.partial").Any(f => new FileInfo(f).Length > 100_000))
-                {
-                    Assert.False(reader.HasExited, "the read ended before the board was killed");
-                    Assert.True(DateTime.UtcNow < until, "no bytes read within 60 s");
-                    Thread.Sleep(20);
-                }
+                WaitForPartial(reader, "u.bin", "the board was killed");
 
                 board.Kill();
                 (int Code, string Out, string Err) res = QrngCliTests.Finish(reader, 20);
