@@ -2,7 +2,7 @@
 // SHA-256 backend of the Qrng.Sha256.Native interop assembly: one function, the digest of a message given in pieces.
 // Two implementations, one per image:
 //   qrng_sha256_portable.c  portable C (FIPS 180-4), for the Linux nanoCLR of CI and any target without mbedTLS
-//   qrng_sha256_mbedtls.c   mbedTLS mbedtls_sha256_* (ESP-IDF's port drives the ESP32's SHA accelerator)
+//   qrng_sha256_mbedtls.cpp mbedTLS mbedtls_sha256_* (ESP-IDF's port drives the ESP32's SHA accelerator)
 // Sha256Native_interop.cpp builds Hashgen, Hash and Hash_df of SP 800-90A on top of it.
 //
 #ifndef QRNG_SHA256_H

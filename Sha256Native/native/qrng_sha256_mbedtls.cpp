@@ -2,8 +2,9 @@
 // SHA-256 backend of the Qrng.Sha256.Native interop assembly on mbedTLS, for the ESP32 image: ESP-IDF's mbedTLS port
 // computes mbedtls_sha256_* on the chip's SHA accelerator when CONFIG_MBEDTLS_HARDWARE_SHA is set (and falls back to
 // its software SHA-256 when another task holds the engine). Written against mbedTLS's documented API (sha256.h:
-// init, starts(ctx, is224 = 0), update, finish, free; the *_ret names of mbedTLS 2.x); NOT compiled or run by this
-// project's CI, which has no ESP-IDF: docs/sha256-interop.md says how to build and check it on a board.
+// init, starts(ctx, is224 = 0), update, finish, free; the *_ret names of mbedTLS 2.x). CI compiles it against the
+// host's mbedTLS 2.x and checks its digests (Host/Tests/Sha256BackendTests.cs); the ESP-IDF build (mbedTLS 3.x, the
+// accelerator) is not run here: docs/sha256-interop.md says how to build and check it on a board.
 //
 // The includes follow nf-interpreter's own mbedTLS user on this platform
 // (src/nanoFramework.System.Security.Cryptography/nf_sys_sec_cryptography.h): esp32_idf.h and mbedtls/esp_config.h
