@@ -290,10 +290,14 @@ namespace Qrng.Host.Tests
             _sent.Clear();                                    // the parser starts empty: no frame spans the attention sequence
         }
 
-        /// <summary>The frames of the reply to <paramref name="seq"/> seen so far, and whether its last one (MORE clear, or an ERROR) came.</summary>
-        public (List<(int Type, int Flags, int Seq, byte[] Payload)> Frames, bool Complete) Reply(int seq)
+        /// <summary>
+        /// The frames of the reply to request <paramref name="type"/> with <paramref name="seq"/> seen so far, and whether
+        /// its last one (MORE clear, or an ERROR) came. An ERROR about a frame of another type is not part of it: random
+        /// input can hold a damaged frame header with the same sequence number, and the device rightly reports that one.
+        /// </summary>
+        public (List<(int Type, int Flags, int Seq, byte[] Payload)> Frames, bool Complete) Reply(int seq, int type)
         {
-            var frames = Line.Frames.Where(f => f.Seq == seq).ToList();
+            var frames = Line.Frames.Where(f => f.Seq == seq && (f.Type != Wire.Error || f.Payload.Length < 2 || f.Payload[1] == type)).ToList();
             return (frames, frames.Count > 0 && (frames[^1].Type == Wire.Error || (frames[^1].Flags & Wire.FlagMore) == 0));
         }
 

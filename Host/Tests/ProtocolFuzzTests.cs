@@ -250,7 +250,7 @@ namespace Qrng.Host.Tests
         private static (List<(int Type, int Flags, int Seq, byte[] Payload)> Frames, bool Complete) Ask(BoardRig rig, int type, int seq, byte[] payload, int limit, bool whole = true)
         {
             rig.Send(Spec.Frame(Wire.RequestMagic, type, 0, seq, payload));
-            for (int i = 0; i < limit && !rig.Reply(seq).Complete; i++)
+            for (int i = 0; i < limit && !rig.Reply(seq, type).Complete; i++)
             {
                 if (whole)
                 {
@@ -262,7 +262,7 @@ namespace Qrng.Host.Tests
                 rig.Wait(Wire.FrameTimeoutMs + 100);                                        // then silence: a partial frame times out
             }
 
-            return rig.Reply(seq);
+            return rig.Reply(seq, type);
         }
 
         private static string Show((byte[] Input, uint ChunkSeed, int MaxChunk) c) => $"{Convert.ToHexString(c.Input)} in chunks of 1..{c.MaxChunk} (seed {c.ChunkSeed})";
