@@ -721,6 +721,7 @@ namespace Qrng.Firmware.Tests
             var starts = new long[8];
             var ends = new long[8];
             var seqs = new int[8];
+            var falseStarts = new bool[8];
             int n = 0, at = 0;
             do
             {
@@ -734,6 +735,7 @@ namespace Qrng.Firmware.Tests
                 seqs[n] = reader.Event == FrameReader.Frame ? reader.Seq : -1;
                 starts[n] = reader.DamageStart;
                 ends[n] = reader.DamageEnd;
+                falseStarts[n] = reader.Event != FrameReader.Frame && reader.FalseStart;
                 n++;
             }
             while (n < events.Length);
@@ -747,6 +749,8 @@ namespace Qrng.Firmware.Tests
             Assert.AreEqual(FrameReader.BadCrc, events[2], "the false start's CRC, checked 112 bytes on, in C");
             Assert.AreEqual(73L, starts[2]);
             Assert.IsTrue(starts[2] < ends[1], "inside B: the host does not count it");
+            Assert.IsFalse(falseStarts[1], "B is a damaged frame of its own");
+            Assert.IsTrue(falseStarts[2], "the reader marks the false start");
             Assert.AreEqual(FrameReader.Frame, events[3], "C is found behind both");
             Assert.AreEqual(3, seqs[3]);
         }

@@ -17,6 +17,7 @@ namespace Qrng.Firmware.Protocol
         private readonly byte[] _buffer;
         private int _count, _checked, _total, _frameLength;
         private long _origin;                               // input offset of _buffer[0] (bytes fed since construction)
+        private long _damagedUntil;                         // input offset one past the last damaged candidate that was not a false start
 
         /// <param name="direction"><see cref="Wire.RequestMagic"/> (the device) or <see cref="Wire.ReplyMagic"/> (the host)</param>
         public FrameReader(byte direction, int maxPayload)
@@ -86,6 +87,12 @@ namespace Qrng.Firmware.Protocol
         public long DamageStart { get; private set; }
 
         public long DamageEnd { get; private set; }
+
+        /// <summary>
+        /// The damage just reported began inside the previous damaged candidate: a false start found while searching
+        /// that frame's bytes again, not another frame (the host does not count it as a lost frame).
+        /// </summary>
+        public bool FalseStart { get; private set; }
 
         public long Frames { get; private set; }
 
@@ -170,7 +177,13 @@ namespace Qrng.Firmware.Protocol
                         ErrorType = _count > 2 ? _buffer[2] : 0;
                         ErrorSeq = _count > 5 ? Wire.Get16(_buffer, 4) : 0;
                         DamageStart = _origin;
+                        FalseStart = _origin < _damagedUntil;
                         DamageEnd = _origin + _checked + 1;
+                        if (!FalseStart)
+                        {
+                            _damagedUntil = DamageEnd;
+                        }
+
                         Damaged++;
                     }
 

@@ -75,7 +75,6 @@ public sealed class DeviceSession : IDisposable
     private readonly byte[] _key;
     private readonly LinkSink _sink;
     private int _inPos, _inLen, _seq;
-    private long _damagedUntil;                                     // input offset where the last damaged frame counted ended
     private HmacSha256 _mac;
     private byte[] _hostNonce = new byte[Wire.NonceLength], _deviceNonce = new byte[Wire.NonceLength];
     private bool _gone;
@@ -855,7 +854,7 @@ public sealed class DeviceSession : IDisposable
         _ => $"request 0x{type:X2}",
     };
 
-    private static byte[] U32(int value)
+    internal static byte[] U32(int value)
     {
         var b = new byte[4];
         Wire.Put32(b, 0, value);
@@ -888,9 +887,7 @@ public sealed class DeviceSession : IDisposable
             if (e == FrameReader.Frame) return Capture();
             if (e != FrameReader.None)
             {
-                // a 'Q' inside a frame already dropped starts a false candidate on the rescan: not another frame
-                if (_reader.DamageStart < _damagedUntil) continue;
-                _damagedUntil = _reader.DamageEnd;
+                if (_reader.FalseStart) continue;                          // a 'Q' inside a frame already dropped: not another frame
                 DamagedFrames++;
                 return new ReplyFrame { Damage = e };
             }
