@@ -131,6 +131,10 @@ public sealed class HilRun
 
     private static string V(string text, string key) => DeviceSession.Value(text, key) ?? "?";
 
+    /// <summary>A key's value in CONFIG GET's `key = value` lines; null when the key is not there.</summary>
+    private static string ConfigValue(string text, string key) =>
+        text.Split('\n').Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2 && kv[0].Trim() == key).Select(kv => kv[1].Trim()).FirstOrDefault();
+
     /// <summary>Every command answered as docs/protocol.md says, the refusals included; the device serves good frames after each.</summary>
     private void Protocol()
     {
@@ -144,8 +148,7 @@ public sealed class HilRun
         Step(P, "CONFIG GET", () =>
         {
             string all = _s.ConfigGet(null), one = _s.ConfigGet("health.t_minus");
-            string fromAll = all.Split('\n').Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2 && kv[0].Trim() == "health.t_minus").Select(kv => kv[1].Trim()).FirstOrDefault();
-            string single = one.Split('=', 2) is { Length: 2 } kv1 ? kv1[1].Trim() : one.Trim();
+            string fromAll = ConfigValue(all, "health.t_minus"), single = ConfigValue(one, "health.t_minus");
             bool ok = fromAll != null && fromAll == single && single == V(Info, "t_minus");
             Add(P, "CONFIG GET", ok, $"{all.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length} keys; health.t_minus = {single} (INFO t_minus {V(Info, "t_minus")}, in the full list {fromAll ?? "missing"})");
         });
@@ -156,13 +159,13 @@ public sealed class HilRun
         Step(P, "configuration unchanged", () =>
         {
             string now = _s.ConfigGet("health.t_minus");
-            string value = now.Split('=', 2) is { Length: 2 } kv ? kv[1].Trim() : now.Trim();
+            string value = ConfigValue(now, "health.t_minus");
             Add(P, "configuration unchanged", value == V(Info, "t_minus"), $"health.t_minus = {value} after the refused sets");
         });
         Refusal(P, "unknown command", 0x3E, null, Wire.ErrUnknownCommand);
         Refusal(P, "INFO with a payload", Wire.Info, [1], Wire.ErrBadLength);
-        Refusal(P, "READ 0 bytes", Wire.Read, U32(0), Wire.ErrBadArgument);
-        Refusal(P, "RAW beyond its limit", Wire.Raw, U32(DeviceProtocol.MaxRawSymbols + 1), Wire.ErrBadArgument);
+        Refusal(P, "READ 0 bytes", Wire.Read, DeviceSession.U32(0), Wire.ErrBadArgument);
+        Refusal(P, "RAW beyond its limit", Wire.Raw, DeviceSession.U32(DeviceProtocol.MaxRawSymbols + 1), Wire.ErrBadArgument);
         Refusal(P, "RESTART-RAW of 0 rows", Wire.RestartRaw, [0, 0, 0, 0], Wire.ErrBadArgument);
         Refusal(P, "a frame with a bad CRC-32", Wire.Info, null, Wire.ErrBadCrc, f => { f[^1] ^= 0x5A; return f; });
         Refusal(P, "a frame longer than requests may be", Wire.ConfigSet, new byte[Wire.MaxRequestPayload + 1], Wire.ErrBadLength);
@@ -174,13 +177,6 @@ public sealed class HilRun
     }
 
     private static byte[] Ascii(string s) => System.Text.Encoding.ASCII.GetBytes(s);
-
-    private static byte[] U32(int value)
-    {
-        var b = new byte[4];
-        Wire.Put32(b, 0, value);
-        return b;
-    }
 
     private void Refusal(string phase, string name, int type, byte[] payload, int expected, Func<byte[], byte[]> damage = null)
     {
