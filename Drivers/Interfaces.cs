@@ -65,5 +65,14 @@ namespace Qrng.Drivers
 
         /// <summary>Captures one frame into pixels[0..PixelCount); throws <see cref="SensorException"/> on timeout or garbage.</summary>
         void Capture(ushort[] pixels);
+
+        /// <summary>What is read and how, in one line (INFO).</summary>
+        string Describe();
+
+        /// <summary>The last capture's time from start to frame, milliseconds (0 when not measured).</summary>
+        int CaptureMilliseconds { get; }
+
+        /// <summary>Bytes the sensor delivered for the last frame (the FIFO length), 0 when not measured.</summary>
+        int FrameBytes { get; }
     }
 }

@@ -12,8 +12,10 @@ namespace Qrng.Drivers
         BusError = 3,
         /// <summary>The capture-done flag never came.</summary>
         CaptureTimeout = 4,
-        /// <summary>The FIFO holds a frame of the wrong length: garbage on the bus.</summary>
+        /// <summary>The FIFO holds no frame, a short one or one of another format (not the raw window), or garbage.</summary>
         BadFrame = 5,
+        /// <summary>A sensor register does not read back what was written: the sensor is not in the raw set-up.</summary>
+        NotConfigured = 6,
     }
 
     /// <summary>A sensor fault; the message says what was seen.</summary>

@@ -153,11 +153,13 @@ namespace Qrng.Emulator
         /// <summary>
         /// An emulated board of <paramref name="width"/> x <paramref name="height"/> pixels that has reached Streaming,
         /// configured with a PSRAM board's heap so that the firmware's heap check lets the largest frames start; the
-        /// benchmarks measure time, and the heap a frame really needs is measured on nanoCLR by bisection.
+        /// benchmarks measure time, and the heap a frame really needs is measured on nanoCLR by bisection. A size below
+        /// the OV2640's minimum runs as the emulator's test size.
         /// </summary>
         public static EmulatedBoard Streaming(int width, int height, uint seed)
         {
             var config = new FirmwareConfig();
+            config.EmulatorTestSize = ArduCamOv2640.SizeProblem(width, height, false) != null;
             config.Apply("sensor.width = " + width + "\nsensor.height = " + height + "\ndevice.heap_bytes = 4000000\n");
             EmulatedBoard board = EmulatedBoard.WithShotNoise(config, seed, new CountingSink(), null);
             for (int i = 0; i < 5000 && board.Status.State != EngineState.Streaming; i++)

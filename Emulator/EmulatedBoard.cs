@@ -18,10 +18,12 @@ namespace Qrng.Emulator
             Camera = camera;
             Led = new ModuleLed(camera);
             Delay = new CountingDelay();
-            Driver = new ArduCamOv2640(camera, camera, Delay, config.Width, config.Height);
+            camera.Clock = Delay;                          // captures take their frame time on the board's clock
+            camera.AcceptsTestSizes = config.EmulatorTestSize;
+            Driver = new ArduCamOv2640(camera, camera, Delay, Delay, config.Width, config.Height, config.EmulatorTestSize);
             Driver.Exposure = config.Exposure;
             var link = uart as ISerialLink;
-            App = new App(Driver, Led, link != null ? link : new LoopbackLink(uart), Delay, new EmulatedClock(Delay, camera), log, config);
+            App = new App(Driver, Led, link != null ? link : new LoopbackLink(uart), Delay, Delay, log, config);
         }
 
         public FirmwareConfig Config { get; private set; }

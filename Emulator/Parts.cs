@@ -34,12 +34,15 @@ namespace Qrng.Emulator
         }
     }
 
-    /// <summary>No waiting on an emulated board; counts what the firmware would have slept, which is its clock.</summary>
+    /// <summary>
+    /// No waiting on an emulated board; counts what the firmware would have slept, which is its clock (uptime): the
+    /// emulated module's captures take their frame time on it, because the driver waits for them.
+    /// </summary>
     public sealed class CountingDelay : IDelay, IClock
     {
         public long Total { get; private set; }
 
-        /// <summary>Virtual time: the milliseconds slept so far (the emulated sensor's capture polls advance it).</summary>
+        /// <summary>Virtual time: the milliseconds slept so far.</summary>
         public long ElapsedMilliseconds
         {
             get { return Total; }
@@ -48,29 +51,6 @@ namespace Qrng.Emulator
         public void Milliseconds(int ms)
         {
             Total += ms;
-        }
-    }
-
-    /// <summary>
-    /// The emulated board's uptime: what the firmware slept, plus a nominal frame period for every frame the module
-    /// captured (the emulated module answers at once; a real OV2640 takes tens of milliseconds). Time-outs of the
-    /// serial protocol run on it.
-    /// </summary>
-    public sealed class EmulatedClock : IClock
-    {
-        public const int FramePeriodMs = 50;
-        private readonly CountingDelay _delay;
-        private readonly ArduCamModule _module;
-
-        public EmulatedClock(CountingDelay delay, ArduCamModule module)
-        {
-            _delay = delay;
-            _module = module;
-        }
-
-        public long ElapsedMilliseconds
-        {
-            get { return _delay.Total + (_module.Frames * FramePeriodMs); }
         }
     }
 }

@@ -99,7 +99,7 @@ namespace Qrng.Emulator
         }
 
         /// <summary>floor(√x), bit by bit.</summary>
-        private static uint Sqrt(uint x)
+        internal static uint Sqrt(uint x)
         {
             uint result = 0, bit = 1u << 30;
             while (bit > x)

@@ -31,6 +31,21 @@ namespace Qrng.Emulator
             _duty = duty;
         }
 
+        public int CaptureMilliseconds
+        {
+            get { return 0; }
+        }
+
+        public int FrameBytes
+        {
+            get { return 0; }
+        }
+
+        public string Describe()
+        {
+            return "thin sensor (a simulation for measurements)";
+        }
+
         public void Initialize()
         {
         }

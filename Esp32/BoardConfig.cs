@@ -11,8 +11,8 @@ namespace Qrng.Esp32
     {
         public const string Text =
             "device.serial = unprovisioned\n" +
-            "sensor.width = 8\n" +
-            "sensor.height = 8\n" +
+            "sensor.width = 40\n" +
+            "sensor.height = 32\n" +
             "health.t_minus = 64\n" +
             "health.t_plus = 940\n" +
             "uart.baud = 921600\n";

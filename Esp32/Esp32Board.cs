@@ -36,8 +36,10 @@ namespace Qrng.Esp32
                 new Esp32SpiBus(SpiBus, PinCs, SpiClockHz),
                 new Esp32I2cBus(I2cBus, ArduCamOv2640.SccbAddress),
                 new SleepDelay(),
+                new Esp32Clock(),
                 config.Width,
-                config.Height);
+                config.Height,
+                false);
             camera.Exposure = config.Exposure;
             board.Sensor = camera;
             board.Led = new Esp32Pwm(PinLed, config.LedPwmHz, config.LedInitialDuty);

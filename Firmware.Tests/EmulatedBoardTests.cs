@@ -11,10 +11,10 @@ namespace Qrng.Firmware.Tests
     public class EmulatedBoardTests
     {
         /// <summary>
-        /// SHA-256 of the 240-frame scenario's output: the known answer both runtimes must reproduce byte for byte
-        /// (taken from the .NET twin; nanoCLR agrees, which is the point).
+        /// SHA-256 of the 44-frame scenario's output at the default 40x32 window: the known answer both runtimes must
+        /// reproduce byte for byte (taken from the .NET twin; nanoCLR agrees, which is the point).
         /// </summary>
-        private const string ScenarioDigest = "f5bcdd6754d3628faa257f6f134a78ce392c9638a40f17283d4fc00739a40bc8";
+        private const string ScenarioDigest = "ef8f15f0bc2d9a2fa792f5a81b6af090eaaed9598347b4514644a2fc5a7f8eab";
 
         [TestMethod]
         public static void The_firmware_streams_from_the_emulated_module_and_not_a_byte_while_the_led_is_dead()
@@ -22,7 +22,8 @@ namespace Qrng.Firmware.Tests
             var config = new FirmwareConfig();
             var sink = new DigestSink();
             EmulatedBoard board = EmulatedBoard.WithShotNoise(config, 20261127, sink, null);
-            Run(board, 150);
+            Assert.IsFalse(config.EmulatorTestSize, "a real sensor size");
+            Run(board, 16);
             Assert.AreEqual((int)EngineState.Streaming, (int)board.Status.State, "streaming after start-up and seeding");
             Assert.IsTrue(board.Status.Reseeds > 0, "reseeded while streaming");
             long before = sink.Count;
@@ -34,14 +35,75 @@ namespace Qrng.Firmware.Tests
             Assert.AreEqual((int)Fault.FrameLow, (int)board.Status.LastFault);
 
             board.Camera.LedDead = false;
-            Run(board, 80);
+            Run(board, 18);
             Assert.AreEqual((int)EngineState.Streaming, (int)board.Status.State, "streaming again after a fresh start-up test");
             Assert.IsTrue(sink.Count > before);
-            Assert.AreEqual(240L, board.Status.Frames);
+            Assert.AreEqual(44L, board.Status.Frames);
 
             string digest = sink.Hex();
-            OutputHelper.WriteLine("emulated board: 240 frames, " + sink.Count + " bytes, SHA-256 " + digest);
+            OutputHelper.WriteLine("emulated board: 44 frames, " + sink.Count + " bytes, SHA-256 " + digest);
             Assert.AreEqual(ScenarioDigest, digest, "the same output on every runtime");
+        }
+
+        [TestMethod]
+        public static void A_sensor_left_at_its_power_on_values_never_streams_and_the_reason_names_the_register()
+        {
+            var sink = new CountingSink();
+            EmulatedBoard board = EmulatedBoard.WithShotNoise(new FirmwareConfig(), 5, sink, null);
+            board.Camera.NoInit = true;
+            Run(board, 4);
+            Assert.AreEqual(0L, sink.Count, "no byte");
+            Assert.AreEqual((int)EngineState.SensorDown, (int)board.Status.State);
+            string reason = board.Status.Reason();
+            Assert.IsTrue(reason.IndexOf("sensor not configured") >= 0 && reason.IndexOf("register 0x") >= 0, reason);
+
+            board.Camera.NoInit = false;                              // a sensor that takes its set-up: the next start works
+            Run(board, 16);
+            Assert.AreEqual((int)EngineState.Streaming, (int)board.Status.State, board.Status.Summary());
+        }
+
+        [TestMethod]
+        public static void A_dsp_left_in_the_data_path_never_streams_and_the_fault_names_the_dsp()
+        {
+            var sink = new CountingSink();
+            EmulatedBoard board = EmulatedBoard.WithShotNoise(new FirmwareConfig(), 6, sink, null);
+            board.Camera.DspStaysOn = true;                           // R_BYPASS reads back 1, the DSP still smooths
+            Run(board, 24);
+            Assert.AreEqual(0L, sink.Count, "no byte from processed pixels");
+            Assert.IsTrue(board.Status.NoiseFailures > 0);
+            Assert.AreEqual((int)Fault.ShotNoise, (int)board.Status.LastFault);
+            string reason = board.Status.Reason();
+            Assert.IsTrue(board.Status.NoiseRatioPercent < 75 && reason.IndexOf("DSP") >= 0, reason);
+        }
+
+        [TestMethod]
+        public static void The_8x8_test_size_is_marked_and_only_the_emulator_accepts_it()
+        {
+            FirmwareConfig config = FirmwareConfig.EmulatorTest();
+            EmulatedBoard board = EmulatedBoard.WithShotNoise(config, 7, new CountingSink(), null);
+            Assert.IsTrue(board.App.SensorSetup.IndexOf("emulator test size") >= 0, board.App.SensorSetup);
+            Run(board, 2);
+            Assert.AreEqual(64, board.Status.FrameBytes);
+
+            // the same window on a module that behaves like the chip: no pixels, a sensor error that says so
+            EmulatedBoard strict = EmulatedBoard.WithShotNoise(FirmwareConfig.EmulatorTest(), 7, new CountingSink(), null);
+            strict.Camera.AcceptsTestSizes = false;
+            Run(strict, 2);
+            Assert.AreEqual((int)EngineState.SensorDown, (int)strict.Status.State);
+            Assert.IsTrue(strict.Status.Reason().IndexOf("sent no pixels") >= 0, strict.Status.Reason());
+
+            // and no configuration text reaches it
+            try
+            {
+                new FirmwareConfig().Apply("sensor.width = 8\nsensor.height = 8\n");
+            }
+            catch (ConfigException e)
+            {
+                Assert.IsTrue(e.Message.IndexOf("40x30") >= 0, e.Message);
+                return;
+            }
+
+            Assert.IsTrue(false, "8x8 accepted from text");
         }
 
         private static void Run(EmulatedBoard board, int frames)

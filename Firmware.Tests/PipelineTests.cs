@@ -40,6 +40,21 @@ namespace Qrng.Firmware.Tests
 
             public int PixelCount { get; private set; }
 
+            public int CaptureMilliseconds
+            {
+                get { return 0; }
+            }
+
+            public int FrameBytes
+            {
+                get { return 0; }
+            }
+
+            public string Describe()
+            {
+                return "scripted test sensor";
+            }
+
             public void Initialize()
             {
                 if (Throws)
@@ -135,7 +150,7 @@ namespace Qrng.Firmware.Tests
 
         private static QrngEngine Engine(FakeSensor sensor, IByteSink sink, string config)
         {
-            var c = new FirmwareConfig();
+            var c = FirmwareConfig.EmulatorTest();            // a scripted 64-pixel sensor: the size is not the subject
             c.Apply(config);
             return new QrngEngine(sensor, new FakeLed(), sink, c, new byte[] { 1, 2, 3 });
         }
@@ -301,7 +316,7 @@ namespace Qrng.Firmware.Tests
             var sink = new FlakySink();
             var delay = new CountingDelay();
             var log = new LastLineLog();
-            var config = new FirmwareConfig();
+            var config = FirmwareConfig.EmulatorTest();
             var app = new App(new FakeSensor(64), new FakeLed(), sink, delay, log, config);
             for (int i = 0; i < 200 && app.Engine.Status.State != EngineState.Streaming; i++)
             {
@@ -333,7 +348,7 @@ namespace Qrng.Firmware.Tests
             sensor.Throws = true;
             var delay = new CountingDelay();
             var log = new LastLineLog();
-            var app = new App(sensor, new FakeLed(), new CountingSink(), delay, log, new FirmwareConfig());
+            var app = new App(sensor, new FakeLed(), new CountingSink(), delay, log, FirmwareConfig.EmulatorTest());
             int start = log.Lines;
             for (int i = 0; i < 60; i++)
             {
@@ -380,11 +395,14 @@ namespace Qrng.Firmware.Tests
             var c = new FirmwareConfig();
             Assert.AreEqual(64, c.TMinus);
             Assert.AreEqual(940, c.TPlus);
-            Assert.AreEqual(1, c.EffectiveNMinus);
+            Assert.AreEqual(40, c.Width);                            // the OV2640's smallest window (docs/hardware.md §4)
+            Assert.AreEqual(32, c.Height);
+            Assert.IsFalse(c.EmulatorTestSize);
+            Assert.AreEqual(20, c.EffectiveNMinus);                  // 1 per 64 pixels
             Assert.AreEqual(200, c.SeedMarginPercent);
-            c.Apply("# thresholds\nhealth.t_minus = 160   # from qrng model thresholds\n\nsensor.width = 32\nsensor.height = 32\ndevice.serial = QRNG-0001\noutput.mode = full-entropy\n");
+            c.Apply("# thresholds\nhealth.t_minus = 160   # from qrng model thresholds\n\nsensor.width = 64\nsensor.height = 44\ndevice.serial = QRNG-0001\noutput.mode = full-entropy\n");
             Assert.AreEqual(160, c.TMinus);
-            Assert.AreEqual(16, c.EffectiveNPlus);
+            Assert.AreEqual(44, c.EffectiveNPlus);
             Assert.AreEqual("QRNG-0001", c.DeviceSerial);
             Assert.AreEqual((int)OutputMode.FullEntropy, (int)c.Mode);
         }
@@ -398,7 +416,10 @@ namespace Qrng.Firmware.Tests
         [DataRow("health.apt_window = 1024", "2 x health.apt_window")]
         [DataRow("health.n_minus = 4294967297", "out of range")]
         [DataRow("health.pixel_repeat_cutoff = 300", "3..255")]
-        [DataRow("sensor.width = 4\nsensor.height = 1073741828", "4..1020")]
+        [DataRow("sensor.width = 4\nsensor.height = 1073741828", "40x30")]
+        [DataRow("sensor.width = 8\nsensor.height = 8", "the OV2640's smallest output is 40x30")]
+        [DataRow("sensor.width = 40\nsensor.height = 28", "40x32")]
+        [DataRow("sensor.exposure = 1249", "1..1248")]
         [DataRow("sensor.width = 128\nsensor.height = 100", "bytes of managed heap")]
         [DataRow("output.bytes_per_frame = 65536", "an ESP32 without PSRAM")]
         [DataRow("output.mode = fast", "drbg or full-entropy")]

@@ -76,6 +76,12 @@ namespace Qrng.Firmware
             get { return _sensor.GetType().FullName; }
         }
 
+        /// <summary>What the sensor driver reads and how (INFO).</summary>
+        public string SensorSetup
+        {
+            get { return _sensor.Describe(); }
+        }
+
         /// <summary>One iteration of the device loop.</summary>
         public void Tick()
         {

@@ -133,6 +133,9 @@ namespace Qrng.Firmware
         public int LastMean;
         public int LastLow;
         public int LastHigh;
+        /// <summary>The last capture's time from start to frame, ms, and the bytes the sensor delivered (its FIFO length).</summary>
+        public int CaptureMs;
+        public int FrameBytes;
 
         /// <summary>Takes over the counters of an engine being replaced (CONFIG SET): they count since boot.</summary>
         public void CountersFrom(EngineStatus old)
@@ -223,7 +226,7 @@ namespace Qrng.Firmware
         {
             return (State == EngineState.Error ? "ERROR " : "") + "state " + (int)State + " frames " + Frames + " passed " + FramesPassed
                 + " out " + BytesOut + " B reseeds " + Reseeds + " masked " + MaskedPixels + " duty " + LedDuty
-                + (LedAtLimit ? " (LED AT LIMIT)" : "") + " mean " + LastMean + (State == EngineState.Error ? " error: " : " last fault: ") + Reason();
+                + (LedAtLimit ? " (LED AT LIMIT)" : "") + " mean " + LastMean + " capture " + CaptureMs + " ms " + FrameBytes + " B" + (State == EngineState.Error ? " error: " : " last fault: ") + Reason();
         }
     }
 }

@@ -32,7 +32,7 @@ namespace Qrng.Firmware
         public int ReplayFrames = 64;              // a frame equal to one of the last N is stale (a frozen or replaying FIFO)
         public int SeedMarginPercent = 200;        // entropy gathered per instantiate/reseed, % of what SP 800-90A requires
         public int StartupRetries = 8;             // start-up test failures in a row before the persistent error state
-        public int PersistentFrames = 100;         // one frame fault (or the LED at a limit, light wrong) this many frames in a row: persistent
+        public int PersistentFrames = 20;          // one frame fault (or the LED at a limit, light wrong) this many frames in a row: persistent (3-5 s of 133-267 ms captures)
 
         // shot-noise signature (paper Eq. 1-4): var Z = K (E[Z] - mu_r) + sigma_r^2 + q^2/12, checked over blocks of
         // NoiseBlock pixel pairs of consecutive healthy frames (0 = off); K, mu_r, sigma_r as the noise fit gives them
@@ -42,10 +42,16 @@ namespace Qrng.Firmware
         public int NoiseSigmaMilli = 210;          // sigma_r (paper Table I, pixel 1)
         public int NoiseQuantum = 4;               // the ArduCAM delivers ADC bits 9..2: codes in steps of 4
 
-        // sensor
-        public int Width = 8;
-        public int Height = 8;
+        // sensor: the raw window (docs/hardware.md §4); 40x32 is the smallest size the OV2640 documents (40x30) in its 4-pixel steps
+        public int Width = 40;
+        public int Height = 32;
         public int Exposure = 0x0100;
+
+        /// <summary>
+        /// Allows frames below the OV2640's 40x30 minimum (down to 4x4): sizes no sensor delivers, which only the emulated
+        /// module accepts, for fast device tests. Not a configuration key: no text, CONFIG SET or board can set it.
+        /// </summary>
+        public bool EmulatorTestSize;
 
         // LED loop: frame mean in 10-bit codes; the paper's plateau is mu_e ~ 250..1150, mean Z ~ 0.82 mu_e
         public int LedTargetMean = 512;
@@ -66,6 +72,19 @@ namespace Qrng.Firmware
 
         /// <summary>The managed heap the firmware may use, in bytes: Validate() refuses what would not fit (DeviceBudget).</summary>
         public int HeapBytes = DeviceBudget.Esp32HeapBytes;
+
+        /// <summary>
+        /// The defaults at the emulator's 8x8 test size (not a real sensor size: see <see cref="EmulatorTestSize"/>), for
+        /// device tests where the frame size does not matter and the interpreter's time does.
+        /// </summary>
+        public static FirmwareConfig EmulatorTest()
+        {
+            var config = new FirmwareConfig();
+            config.Width = 8;
+            config.Height = 8;
+            config.EmulatorTestSize = true;
+            return config;
+        }
 
         public int PixelCount
         {
@@ -296,7 +315,8 @@ namespace Qrng.Firmware
         /// <summary>Refuses combinations the pipeline cannot run with, and what would not fit the device's heap.</summary>
         public void Validate()
         {
-            Check(Width >= 4 && Height >= 4 && Width <= 1020 && Height <= 1020 && Width % 4 == 0 && Height % 4 == 0 && Width * Height <= 12800, "sensor.width/height: multiples of 4 in 4..1020, at most 12800 pixels");
+            string size = Qrng.Drivers.ArduCamOv2640.SizeProblem(Width, Height, EmulatorTestSize);
+            Check(size == null, size);
             Check(TMinus >= 0 && TPlus <= 1023 && TMinus <= TPlus, "health.t_minus <= health.t_plus within 0..1023");
             Check(EffectiveNMinus < PixelCount && EffectiveNPlus < PixelCount, "health.n_minus/n_plus must be below the pixel count");
             Check(ClaimedMilliBitsPerSymbol > 0 && ClaimedMilliBitsPerSymbol <= 2000, "health.claimed_millibits_per_symbol in 1..2000 (2 bits per symbol at most)");
@@ -319,7 +339,7 @@ namespace Qrng.Firmware
             Check(LedMinMean >= 0 && LedMaxMean <= 1023, "led.min_mean and led.max_mean within 0..1023");
             Check(OutputBytesPerFrame >= 1 && OutputBytesPerFrame <= 65536, "output.bytes_per_frame in 1..65536");
             Check(UartBaud >= 9600, "uart.baud >= 9600");
-            Check(Exposure >= 1 && Exposure <= 0xFFFF, "sensor.exposure in 1..65535");
+            Check(Exposure >= 1 && Exposure <= Qrng.Drivers.ArduCamOv2640.FrameLines, "sensor.exposure in 1..1248 line periods (one UXGA frame: a longer exposure is cut to a frame)");
             Check(HeapBytes >= 16384, "device.heap_bytes >= 16384");
             int need = DeviceBudget.Estimate(this);
             Check(need <= HeapBytes, "needs about " + need + " bytes of managed heap, more than device.heap_bytes = " + HeapBytes

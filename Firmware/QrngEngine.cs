@@ -167,9 +167,14 @@ namespace Qrng.Firmware
             catch (SensorException e)
             {
                 _sensorReady = false;
+                s.CaptureMs = _sensor.CaptureMilliseconds;
+                s.FrameBytes = _sensor.FrameBytes;
                 SensorFault(e);
                 return;
             }
+
+            s.CaptureMs = _sensor.CaptureMilliseconds;
+            s.FrameBytes = _sensor.FrameBytes;
 
             s.Frames++;
             _checks.Scan(_frame, _previous, _havePrevious);

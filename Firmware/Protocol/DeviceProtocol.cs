@@ -539,6 +539,8 @@ namespace Qrng.Firmware.Protocol
             Add("firmware", Personalization.FirmwareVersion);
             Add("serial", c.DeviceSerial);
             Add("sensor", _app.SensorName);
+            Add("sensor_setup", _app.SensorSetup);
+            Add("real_sensor_size", c.EmulatorTestSize ? "no" : "yes");
             Add("width", c.Width);
             Add("height", c.Height);
             Add("pixels", c.PixelCount);
@@ -602,6 +604,8 @@ namespace Qrng.Firmware.Protocol
             Add("led_duty", s.LedDuty);
             Add("led_at_limit", s.LedAtLimit ? "yes" : "no");
             Add("frame_mean", s.LastMean);
+            Add("capture_ms", s.CaptureMs);
+            Add("frame_bytes", s.FrameBytes);
             Add("instantiations", s.Instantiations);
             Add("reseeds", s.Reseeds);
             Add("credited_millibits", s.CreditedMilliBits);

@@ -5,8 +5,8 @@ using Qrng.NanoClr;
 namespace Qrng.Benchmarks
 {
     /// <summary>
-    /// `dotnet run -c Release --project Host/Benchmarks -- --device`: the firmware's cost per frame (8x8 and the largest
-    /// frame, 128x100) and per KiB of Hash_DRBG output, measured by the same code (Emulator/DeviceBench.cs) on the
+    /// `dotnet run -c Release --project Host/Benchmarks -- --device`: the firmware's cost per frame (the default 40x32,
+    /// 64x44 and the largest, 128x100) and per KiB of Hash_DRBG output, measured by the same code (Emulator/DeviceBench.cs) on the
     /// Linux nanoCLR with the native SHA-256 (interop Qrng.Sha256.Native), on the same nanoCLR without it (the managed
     /// path stock firmware runs) and on .NET in one run, plus the smallest managed heap the firmware streams in on nanoCLR
     /// (on a ThinSensor, so without the emulator's own memory).
@@ -25,8 +25,8 @@ namespace Qrng.Benchmarks
             }
 
             Console.Error.WriteLine("device benchmark: .NET twin ...");
-            DeviceBench.FrameTicks(8, 8, SmallFrames, out _);                 // warm-up (JIT)
-            long netSmall = DeviceBench.FrameTicks(8, 8, SmallFrames, out long netSmallCapture);
+            DeviceBench.FrameTicks(40, 32, SmallFrames, out _);                 // warm-up (JIT)
+            long netSmall = DeviceBench.FrameTicks(40, 32, SmallFrames, out long netSmallCapture);
             DeviceBench.FrameTicks(64, 44, LargeFrames, out _);
             long netEsp = DeviceBench.FrameTicks(64, 44, LargeFrames, out long netEspCapture);
             DeviceBench.FrameTicks(128, 100, LargeFrames, out _);
@@ -45,7 +45,7 @@ namespace Qrng.Benchmarks
             DeviceAssembly bench = DeviceProgram.Build(paths, build, "DeviceBench", DeviceProgram.WithMain("using Qrng.Crypto;\nusing Qrng.Emulator;", $$"""
                             Console.WriteLine("bench path " + HashDrbg.Sha256Path);
                             long capture;
-                            long loop = DeviceBench.FrameTicks(8, 8, {{SmallFrames}}, out capture);
+                            long loop = DeviceBench.FrameTicks(40, 32, {{SmallFrames}}, out capture);
                             Console.WriteLine("bench small " + loop + " " + capture);
                             loop = DeviceBench.FrameTicks(64, 44, {{LargeFrames}}, out capture);
                             Console.WriteLine("bench esp " + loop + " " + capture);
@@ -73,7 +73,7 @@ namespace Qrng.Benchmarks
             }
 
             Console.Error.WriteLine("device benchmark: smallest heap the firmware streams in on nanoCLR (bisection) ...");
-            int heapSmall = Heap(paths, build, clr, 8, 8);
+            int heapSmall = Heap(paths, build, clr, 40, 32);
             int heapEsp = Heap(paths, build, clr, 64, 44);
             int heapLarge = Heap(paths, build, clr, 128, 100);
 
@@ -84,8 +84,8 @@ namespace Qrng.Benchmarks
             Console.WriteLine("|---|---|---|---|");
             void Row(string name, string a, string b, string c) => Console.WriteLine($"| {name} | {a} | {b} | {c} |");
             void Frame(string name, string key, int part, long net) => Row(name, Us(native[key][part]), Us(managed[key][part]), Us(net));
-            Frame("frame 8×8, whole loop (capture, tests, 4 KiB out)", "small", 0, netSmall);
-            Frame("frame 8×8, capture only (emulated module + driver)", "small", 1, netSmallCapture);
+            Frame("frame 40×32 (the default), whole loop (capture, tests, 4 KiB out)", "small", 0, netSmall);
+            Frame("frame 40×32, capture only (emulated module + driver)", "small", 1, netSmallCapture);
             Frame("frame 64×44 (the largest an ESP32 without PSRAM accepts), whole loop", "esp", 0, netEsp);
             Frame("frame 64×44, capture only", "esp", 1, netEspCapture);
             Frame("frame 128×100 (needs a board with PSRAM), whole loop", "large", 0, netLarge);
@@ -97,7 +97,7 @@ namespace Qrng.Benchmarks
             Row("1000 loop iterations with one native call", Us(native["loop"][0]), Us(managed["loop"][0]), Us(netLoop));
             Row("DATA framing (FrameWriter + CRC-32, no HMAC), per KiB", Us(native["framing"][0]), Us(managed["framing"][0]), Us(netFraming));
             Row("DATA framing throughput", MBps(native["framing"][0]), MBps(managed["framing"][0]), MBps(netFraming));
-            Console.WriteLine($"| managed heap the firmware streams in, 8×8 | {heapSmall / 1024.0:F1} KiB | - | - |");
+            Console.WriteLine($"| managed heap the firmware streams in, 40×32 | {heapSmall / 1024.0:F1} KiB | - | - |");
             Console.WriteLine($"| managed heap the firmware streams in, 64×44 | {heapEsp / 1024.0:F1} KiB | - | - |");
             Console.WriteLine($"| managed heap the firmware streams in, 128×100 | {heapLarge / 1024.0:F1} KiB | - | - |");
             Console.WriteLine();

@@ -15,7 +15,7 @@ namespace Qrng.Benchmarks
     {
         private Board _board;
 
-        [Params("8x8", "64x44", "128x100")]
+        [Params("40x32", "64x44", "128x100")]
         public string Frame { get; set; }
 
         [GlobalSetup]

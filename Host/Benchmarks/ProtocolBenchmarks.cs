@@ -97,7 +97,7 @@ namespace Qrng.Benchmarks
     }
 
     /// <summary>
-    /// `qrng read` against the in-process virtual board (8×8, the default configuration): DeviceSession.Read over the
+    /// `qrng read` against the in-process virtual board (40×32, the default configuration): DeviceSession.Read over the
     /// virtual link, 256 KiB per operation, the bytes handed to a sink that drops them. The board's loop runs in the
     /// same thread (each frame captured, tested and 4 KiB of Hash_DRBG output made, framed and parsed): bytes/s =
     /// 262 144 / Mean. What a real board and UART allow is in docs/protocol.md.

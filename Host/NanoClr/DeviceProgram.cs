@@ -77,11 +77,14 @@ namespace Qrng.NanoClr
 
         /// <summary>
         /// A program that builds the firmware's App for a configuration (the lines of <paramref name="config"/>) on a
-        /// ThinSensor (no per-pixel memory of its own) and runs it until it has streamed 5 frames.
+        /// ThinSensor (no per-pixel memory of its own) and runs it until it has streamed 5 frames. The thin sensor is a
+        /// simulation, so frames below the OV2640's 40x30 are allowed (FirmwareConfig.EmulatorTestSize): what is measured
+        /// is the firmware's heap per pixel, not a sensor.
         /// </summary>
         public static DeviceAssembly FirmwareProgram(Paths paths, DeviceBuild build, string name, string config) =>
             DeviceProgram.Build(paths, build, name, DeviceProgram.WithMain("using Qrng.Emulator;\nusing Qrng.Firmware;", $$"""
                             var config = new FirmwareConfig();
+                            config.EmulatorTestSize = true;
                             config.Apply("{{config.Replace("\n", "\\n")}}");
                             var sensor = new ThinSensor(7, config.PixelCount);
                             var sink = new CountingSink();

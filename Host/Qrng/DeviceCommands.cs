@@ -260,7 +260,7 @@ public static class DeviceCommands
     private static Command Feed()
     {
         var o = new DeviceOptions();
-        var credit = new Option<double>("--credit-bits-per-byte") { HelpName = "X", Description = "entropy credited to the kernel per byte, in bits (0..8); refused when more than the device itself credits per output byte: in drbg mode (pixels - masked) x claimed entropy per symbol / bytes per frame (0.0306 at 64 pixels), in full-entropy mode 8", Required = true };
+        var credit = new Option<double>("--credit-bits-per-byte") { HelpName = "X", Description = "entropy credited to the kernel per byte, in bits (0..8); refused when more than the device itself credits per output byte: in drbg mode (pixels - masked) x claimed entropy per symbol / bytes per frame (0.6125 at the default 40x32 window), in full-entropy mode 8", Required = true };
         var bytes = new Option<string>("--bytes", "-n") { HelpName = "N", Description = "stop after N bytes (default: run until stopped)" };
         var chunk = new Option<int>("--chunk") { HelpName = "BYTES", Description = "bytes per READ and per RNDADDENTROPY", DefaultValueFactory = _ => 512 };
         var interval = new Option<double>("--interval") { HelpName = "SECONDS", Description = "pause between chunks", DefaultValueFactory = _ => 10 };
@@ -369,8 +369,8 @@ public static class DeviceCommands
     /// <summary>
     /// The most bits per output byte the device itself credits. Full-entropy mode: 8 (every 256-bit block is backed
     /// by fresh credited entropy, docs/pipeline.md). DRBG mode: the entropy it credits per healthy frame over the bytes
-    /// it makes from it, (pixels - masked_pixels) × claimed_millibits_per_symbol / 1000 / bytes_per_frame (64 pixels:
-    /// 0.0306). Anything else, or a field missing: 0.
+    /// it makes from it, (pixels - masked_pixels) × claimed_millibits_per_symbol / 1000 / bytes_per_frame (the default
+    /// 40x32 window: 0.6125). Anything else, or a field missing: 0.
     /// </summary>
     public static double CreditLimit(string info, string status)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Qrng.Drivers;
 using Qrng.Emulator;
 using Qrng.Firmware;
 using Qrng.VirtualBoard;
@@ -67,18 +68,18 @@ public sealed class SerialLink(SerialDevice port, string path) : IDeviceLink
 /// <summary>
 /// The virtual board in this process, reached through an in-process line (<see cref="LoopbackLink"/>): reading steps
 /// the board's loop until it has sent something or the time-out has passed on its emulated clock
-/// (<see cref="EmulatedClock"/>: 50 ms per captured frame plus what the firmware slept, e.g. one second per idle tick).
+/// (its uptime: what the firmware slept, which includes waiting for each capture's frame time, and one second per idle tick).
 /// </summary>
 public sealed class VirtualLink : IDeviceLink
 {
     private readonly LoopbackLink _line;
-    private readonly EmulatedClock _clock;
+    private readonly IClock _clock;
 
     public VirtualLink(Board board, LoopbackLink line)
     {
         Board = board;
         _line = line;
-        _clock = new EmulatedClock(board.Delay, board.Camera);
+        _clock = board.Delay;
     }
 
     public Board Board { get; }
@@ -128,8 +129,9 @@ public sealed class VirtualLink : IDeviceLink
         if (_line.FromDevice.Count == 0)
         {
             long start = NowMs;
-            // a loop that does not advance the clock (it should not happen) still ends: at most a frame per 50 ms, 4 times over
-            long guard = 4L * ((Math.Max(timeoutMs, 0) / EmulatedClock.FramePeriodMs) + 1);
+            // a loop that does not advance the clock (it should not happen) still ends: every loop waits a frame period
+            // (or an idle tick) at the least, 4 times over
+            long guard = 4L * ((Math.Max(timeoutMs, 0) / Math.Max(1, Board.Camera.FramePeriodMicros / 1000)) + 1);
             do
             {
                 Board.Step();

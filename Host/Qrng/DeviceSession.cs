@@ -98,8 +98,12 @@ public sealed class DeviceSession : IDisposable
     /// <summary>How many times in a row a request whose reply lost frames is asked again before giving up.</summary>
     public int Retries { get; set; }
 
-    /// <summary>Silence after which a READ whose device was streaming is probed with CANCEL (its last frame may be lost).</summary>
-    public int ProbeMs => Math.Min(1000, Math.Max(1, TimeoutMs / 2));
+    /// <summary>
+    /// Silence after which a READ whose device was streaming, or a RESTART-RAW, is probed with CANCEL (its last frame may
+    /// be lost): half the time-out. Not less: a restart of the noise source takes a sensor start and three captures
+    /// (about 1.1 s at the module's 133 ms frames), and a board's frame may take a second of interpreted work.
+    /// </summary>
+    public int ProbeMs => Math.Max(1, TimeoutMs / 2);
 
     public bool CommandMode { get; private set; }
 

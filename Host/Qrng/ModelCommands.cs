@@ -201,7 +201,7 @@ public static class ModelCommands
         {
             using var png = Output.Open(p.GetValue(PlotOpt), "--plot");
             var light = Light(p);
-            var (width, height) = SensorSize(light.Pixels);
+            var size = SensorSize(light.Pixels);
             var m = new EntropyModel(Sensor(p), Noise(p));
             int nFixed = p.GetResult(n) is null ? Math.Max(1, (int)Math.Round(light.Pixels / 64.0)) : p.GetValue(n);
             if (nFixed >= light.Pixels) throw new ModelException($"--n {nFixed}: N± must be below the pixel count ({light.Pixels}), as the firmware requires");
@@ -218,7 +218,7 @@ public static class ModelCommands
                 r = designer.Evaluate(new FrameTestConfig(v[0], v[1], v[2], v[3]));
             }
             else r = designer.Design();
-            string firmware = FirmwareLines(r.Config, width, height);
+            string firmware = FirmwareLines(r.Config, size, light.Pixels);
             Output.Prose.Write(Report(r, goal, light, m) + firmware);
             if (png != null)
             {
@@ -243,20 +243,32 @@ public static class ModelCommands
             : $"# operating window (P(fail) <= {g.Delta:0.0e+0}): mu in [{r.WindowLow:0.0}, {r.WindowHigh:0.0}], min mean H_min there {r.MinHminInWindow:0.0000} per bit\n"));
 
     /// <summary>
-    /// The sensor window the firmware would use for <paramref name="pixels"/> pixels: width x height, both multiples
-    /// of 4 in 4..1020 (FirmwareConfig.Validate), the squarest such product, width >= height.
+    /// The sensor window the firmware would read for <paramref name="pixels"/> pixels: the squarest width x height
+    /// (width >= height) the OV2640 delivers (ArduCamOv2640.SizeProblem: multiples of 4 from 40x32), or null when no
+    /// real window has that many pixels (the paper's 64-pixel array, for one).
     /// </summary>
-    internal static (int Width, int Height) SensorSize(int pixels)
+    internal static (int Width, int Height)? SensorSize(int pixels)
     {
         for (int h = (int)Math.Sqrt(pixels) / 4 * 4; h >= 4; h -= 4)
-            if (pixels % h == 0 && pixels / h % 4 == 0 && pixels / h <= 1020) return (pixels / h, h);
-        throw new ModelException($"{pixels} pixels: the firmware's frame is sensor.width x sensor.height, both multiples of 4 in 4..1020 (at most 12800 pixels), and {pixels} is no such product");
+            if (pixels % h == 0 && Qrng.Drivers.ArduCamOv2640.SizeProblem(pixels / h, h, false) == null) return (pixels / h, h);
+        return null;
     }
 
-    /// <summary>The configuration lines, after the firmware's own parser and FirmwareConfig.Validate() have accepted them.</summary>
-    internal static string FirmwareLines(FrameTestConfig c, int width, int height)
+    /// <summary>
+    /// The configuration lines, after the firmware's own parser and FirmwareConfig.Validate() have accepted them; for a
+    /// pixel count no real window has, the thresholds as comments (a design for another array must not be applied to
+    /// the firmware's frame by accident) and why.
+    /// </summary>
+    internal static string FirmwareLines(FrameTestConfig c, (int Width, int Height)? size, int pixels)
     {
-        string text = c.ToFirmwareConfig() + $"sensor.width = {width}\nsensor.height = {height}\n";
+        if (size is not { } s)
+        {
+            return $"# {pixels} pixels is no frame the OV2640 reads (sensor.width x sensor.height: multiples of 4 from 40x32, docs/hardware.md §4):\n"
+                + "# these thresholds are for the model's array only, not firmware configuration (for the firmware's 40x32 frame: --pixels 1280)\n"
+                + string.Concat(c.ToFirmwareConfig().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => "# " + l + "\n"));
+        }
+
+        string text = c.ToFirmwareConfig() + $"sensor.width = {s.Width}\nsensor.height = {s.Height}\n";
         try { new FirmwareConfig().Apply(text); }
         catch (ConfigException e) { throw new ModelException($"the firmware would refuse this configuration ({e.Message}):\n{text}"); }
         return text;

@@ -32,6 +32,8 @@ namespace Qrng.Host.Tests
             ["drift"] = "LED at full duty",
             ["averaging"] = "pixels averaged or smoothed",
             ["gain"] = "digital gain",
+            ["no-init"] = "sensor not configured",
+            ["dsp-on"] = "smoothed by the sensor's DSP",
         };
 
         public static TheoryData<string> Knobs() => new(VirtualArduCam.Knobs);

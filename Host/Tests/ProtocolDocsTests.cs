@@ -37,5 +37,21 @@ namespace Qrng.Host.Tests
             Assert.Contains($"a READ asks for up to {DeviceSession.ReadChunk >> 20} MiB at a time", flat);
             Assert.Contains($"{Wire.FrameLength(4, false)} bytes of request per {DeviceSession.ReadChunk >> 20} MiB", flat);
         }
+
+        /// <summary>The request table lists INFO's and STATUS's keys in the order the device sends them.</summary>
+        [Fact]
+        public void The_info_and_status_keys_are_the_ones_the_device_sends()
+        {
+            using var link = TappedLink.Boot(new FirmwareConfig(), 3);
+            var s = new DeviceSession(link, null, DeviceSession.DefaultTimeoutMs, DeviceSession.DefaultRetries);
+            s.Enter();
+            foreach (var (name, text) in new[] { ("INFO", s.Info()), ("STATUS", s.Status()) })
+            {
+                string keys = string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..l.IndexOf('=')]));
+                var row = System.Text.RegularExpressions.Regex.Match(Doc, $@"\| {name} \| 0x0\d \| — \| 0x8\d text: `([^`]*)`");
+                Assert.True(row.Success, $"docs/protocol.md has no {name} row");
+                Assert.Equal(keys, row.Groups[1].Value);
+            }
+        }
     }
 }

@@ -92,7 +92,10 @@ namespace Qrng.Host.Tests
         {
             var (code, output, _) = Qrng("model", "thresholds", "--h-low", "0.97");
             Assert.Equal(0, code);
-            Assert.Contains("health.t_minus = 66\nhealth.t_plus = 970\nhealth.n_minus = 1\nhealth.n_plus = 1", output);
+            // the paper's 64-pixel array is no frame the OV2640 reads: the design, as comments, and why
+            Assert.Contains("# health.t_minus = 66\n# health.t_plus = 970\n# health.n_minus = 1\n# health.n_plus = 1", output);
+            Assert.Contains("64 pixels is no frame the OV2640 reads", output);
+            Assert.DoesNotContain("sensor.width =", output);
             // the paper's configuration misses epsilon = 1e-9 at H_l = 0.97 (1.2e-7): said, and exit code 1
             (code, output, _) = Qrng("model", "thresholds", "--h-low", "0.97", "--check", "64,940,1,1");
             Assert.Equal(1, code);
@@ -193,11 +196,21 @@ namespace Qrng.Host.Tests
         [Fact]
         public void Thresholds_prints_only_what_the_firmware_accepts_with_its_sensor_size()
         {
-            var (code, output, err) = QrngCliTests.Qrng("model", "thresholds", "--pixels", "128", "--h-low", "0.97");
+            var (code, output, err) = QrngCliTests.Qrng("model", "thresholds", "--pixels", "1280", "--h-low", "0.97");
             Assert.True(code == 0, err);
             var cfg = new Qrng.Firmware.FirmwareConfig();
             cfg.Apply(output);                                      // the firmware's own parser and Validate()
-            Assert.Equal(128, cfg.PixelCount);
+            Assert.Equal(1280, cfg.PixelCount);
+            Assert.Equal((40, 32), (cfg.Width, cfg.Height));
+
+            // a pixel count no window has (60; the paper's 64): the design for the model's array, as comments only
+            (code, output, err) = QrngCliTests.Qrng("model", "thresholds", "--pixels", "60", "--h-low", "0.97");
+            Assert.True(code == 0, err);
+            Assert.Contains("# 60 pixels is no frame the OV2640 reads", output);
+            Assert.DoesNotContain("\nhealth.", "\n" + output);
+            var unchanged = new Qrng.Firmware.FirmwareConfig();
+            unchanged.Apply(output);                                // comments only: the firmware's defaults stay
+            Assert.Equal(1280, unchanged.PixelCount);
         }
 
         [Fact]

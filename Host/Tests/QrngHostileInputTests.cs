@@ -225,8 +225,6 @@ namespace Qrng.Host.Tests
             { ["model", "thresholds", "--check", "a,b,c,d"], "--check" },
             { ["model", "thresholds", "--check", "64,940,1,64"], "N+" },
             { ["model", "thresholds", "--check", "64,940,-1,1"], "N-" },
-            { ["model", "thresholds", "--check", "64,940,1,1", "--pixels", "60"], "sensor.width" },
-            { ["model", "thresholds", "--pixels", "60"], "sensor.width" },
             { ["model", "thresholds", "--pixels", "16", "--n", "16"], "pixel count" },
 
             // assess

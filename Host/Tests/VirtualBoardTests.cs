@@ -143,8 +143,12 @@ namespace Qrng.Host.Tests
             // as `qrng stream --fault KNOB` runs it: the fault is there from the first frame
             var (b, uart, _) = NewBoard(21);
             b.Camera.SetFault(knob, true);
+            // a replaying FIFO first captures the frames it will replay: those are fresh, and a 40x32 board may stream from them
+            int fresh = knob.StartsWith("replay:", StringComparison.Ordinal) ? int.Parse(knob[7..]) : 0;
+            for (int i = 0; i < fresh; i++) b.Step();
+            long before = uart.Length;
             for (int i = 0; i < 400; i++) b.Step();
-            Assert.Equal(0, uart.Length);
+            Assert.Equal(before, uart.Length);
             Assert.Contains(expected, b.Status.Reason());
         }
 
@@ -197,7 +201,7 @@ namespace Qrng.Host.Tests
         [Fact]
         public void A_dead_pixel_is_never_credited_even_before_it_is_masked()
         {
-            var (b, _, _) = NewBoard(13);
+            var (b, _, _) = NewBoard(13, FirmwareConfig.EmulatorTest());   // 64 pixels: every symbol of the frame stays in the pool
             StepUntilStreaming(b);
             b.Camera.DeadPixel = 3;
             int pooled = b.Engine.PooledSymbols;
@@ -243,9 +247,10 @@ namespace Qrng.Host.Tests
                 b.Step();
                 frames++;
             }
-            // 1024 symbols = 16 frames of 64 pixels, then one APT window (512 symbols = 8 frames) must complete before
-            // its symbols count; it holds 2 x 384 bits at 1.96 bits per symbol
-            Assert.Equal(16 + 8, frames);
+            // the start-up test's 1024 symbols and the APT window they end in (3 x 512 = 1536 symbols: 2 frames of 1 280),
+            // then the symbols of completed windows after it commit the instantiation's 99 bytes, and the shot-noise check
+            // has verified the sensor on its first block (1 024 pixel pairs: frames 1-2); it holds 2 x 384 bits at 1.96 per symbol
+            Assert.Equal(2, frames);
             Assert.True(b.Status.CreditedMilliBits >= 2 * 384_000);
         }
 
@@ -255,7 +260,7 @@ namespace Qrng.Host.Tests
             var log = new LineLog();
             var b = new Board(new FirmwareConfig(), new StreamSink(Stream.Null, long.MaxValue), 14, log: log);
             for (int i = 0; i < 250; i++) b.Step();
-            Assert.StartsWith("qrng 0.1.0 serial unprovisioned: 8x8 pixels, RCT cutoff 12, APT cutoff 181", log.Lines[0]);
+            Assert.StartsWith("qrng 0.1.0 serial unprovisioned: 40x32 pixels, RCT cutoff 12, APT cutoff 181", log.Lines[0]);
             Assert.EndsWith(", sha256 managed (SecurityException)", log.Lines[0]);   // .NET has no native SHA-256 of the interop
             Assert.Equal(1 + 3, log.Lines.Count);                  // banner, then frames 1, 101, 201
             Assert.Contains("state 4", log.Lines[^1]);
@@ -290,6 +295,11 @@ namespace Qrng.Host.Tests
         public void Zero_bytes_allocated_per_frame_after_warm_up()
         {
             var b = new Board(new FirmwareConfig(), new StreamSink(Stream.Null, long.MaxValue), 9);
+            // warm up, then give the JIT's background tiering time to finish: once, in a full run on a loaded machine,
+            // 4 272 B were counted in the 1 000 frames; never alone, and never frame by frame (the runtime's tier-up of the
+            // heavier 40x32 loops is the likely source; BenchmarkDotNet's allocation column shows 0 per frame)
+            for (int i = 0; i < 200; i++) b.Step();
+            Thread.Sleep(500);
             for (int i = 0; i < 100; i++) b.Step();
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 1000; i++) b.Step();

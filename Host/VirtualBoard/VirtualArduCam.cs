@@ -69,11 +69,13 @@ public sealed class VirtualArduCam : ArduCamModule
 
     /// <summary>The fault knobs by name (what `qrng stream --fault` takes and the tests switch); NAME:N sets a count where one applies.</summary>
     public static readonly string[] Knobs =
-        ["led-dead", "led-saturated", "frozen", "replay", "dead-pixel", "hot-pixel", "spi-garbage", "unplugged", "capture-hangs", "stuck-bits", "bit3-stuck", "drift", "averaging", "gain"];
+        ["led-dead", "led-saturated", "frozen", "replay", "dead-pixel", "hot-pixel", "spi-garbage", "unplugged", "capture-hangs", "stuck-bits", "bit3-stuck", "drift", "averaging", "gain", "no-init", "dsp-on"];
 
     /// <summary>
     /// Switches a named fault knob on or off; "replay:K" replays a cycle of K old frames (default 2), "dead-pixel:N" and
-    /// "hot-pixel:N" make N pixels dead or hot (default 1), "gain:G" sets the digital gain (default 2).
+    /// "hot-pixel:N" make N pixels dead or hot (default 1), "gain:G" sets the digital gain (default 2). "no-init": the
+    /// sensor keeps its power-on register values whatever is written; "dsp-on": the DSP stays in the data path whatever
+    /// the bypass register says (its stages as configured, plus de-noise and the 10-to-8-bit transfer).
     /// </summary>
     public void SetFault(string knob, bool on)
     {
@@ -102,9 +104,11 @@ public sealed class VirtualArduCam : ArduCamModule
             case "capture-hangs": CaptureHangs = on; break;
             case "stuck-bits": StuckBitsMask = on ? 0x03 : 0; break;
             case "bit3-stuck": StuckBitsMask = on ? 0x02 : 0; break;
-            case "drift": DriftPerFrame = on ? 0.002 : 0; break;
+            case "drift": DriftPerFrame = on ? 0.01 : 0; break;
             case "averaging": DspAveraging = on; break;
             case "gain": DigitalGain = on ? (count > 0 ? count : 2) : 1; break;
+            case "no-init": NoInit = on; break;
+            case "dsp-on": DspStaysOn = on; break;
             default: throw new ArgumentException($"unknown knob '{knob}'; known: {string.Join(", ", Knobs)}");
         }
     }
