@@ -24,6 +24,7 @@ namespace Qrng.Emulator
             Driver.Exposure = config.Exposure;
             var link = uart as ISerialLink;
             App = new App(Driver, Led, link != null ? link : new LoopbackLink(uart), Delay, Delay, log, config);
+            App.SimulatedSource = true;                    // INFO/STATUS source=simulated: no one credits entropy from it
         }
 
         public FirmwareConfig Config { get; private set; }

@@ -323,6 +323,7 @@ namespace Qrng.Firmware.Tests
                 app.Tick();
             }
 
+            Assert.AreEqual("sensor", app.Source, "the board's own App: a sensor, not a simulation");
             long before = sink.Count;
             Assert.IsTrue(before > 0);
             sink.FailNext = 1;

@@ -329,6 +329,7 @@ namespace Qrng.Firmware.Tests
             Assert.AreEqual(Personalization.FirmwareVersion, BoardLine.Value(info, "firmware"));
             Assert.AreEqual("1280", BoardLine.Value(info, "pixels"));
             Assert.AreEqual("yes", BoardLine.Value(info, "real_sensor_size"));
+            Assert.AreEqual("simulated", BoardLine.Value(info, "source"), "an emulated board never passes for a real one");
             string setup = BoardLine.Value(info, "sensor_setup");
             Assert.IsTrue(setup.IndexOf("DSP bypassed") >= 0 && setup.IndexOf("window 40x32 at 780,584") >= 0, setup);
             Assert.AreEqual("64", BoardLine.Value(info, "t_minus"));
@@ -351,6 +352,7 @@ namespace Qrng.Firmware.Tests
             Assert.IsTrue(BoardLine.Value(status, "reseeds") != "0" && BoardLine.Value(status, "credited_millibits") != "0");
             Assert.IsNotNull(BoardLine.Value(status, "uptime_ms"));
             Assert.AreEqual("1280", BoardLine.Value(status, "frame_bytes"));
+            Assert.AreEqual("simulated", BoardLine.Value(status, "source"));
             int captureMs = int.Parse(BoardLine.Value(status, "capture_ms"));
             Assert.IsTrue(captureMs >= 133 && captureMs <= 2 * 134 + 5, "one to two frame periods of 133 ms: " + captureMs);
         }

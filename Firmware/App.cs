@@ -76,6 +76,19 @@ namespace Qrng.Firmware
             get { return _sensor.GetType().FullName; }
         }
 
+        /// <summary>
+        /// True on an emulated board (EmulatedBoard sets it): its pixels are a seeded simulation, not a quantum source.
+        /// INFO and STATUS say so (<c>source=simulated</c>), and the host never credits a kernel pool from it. The board's
+        /// own Program never sets it, and nothing over the line can.
+        /// </summary>
+        public bool SimulatedSource { get; set; }
+
+        /// <summary>"sensor", or "simulated" (<see cref="SimulatedSource"/>): INFO's and STATUS's <c>source</c>.</summary>
+        public string Source
+        {
+            get { return SimulatedSource ? "simulated" : "sensor"; }
+        }
+
         /// <summary>What the sensor driver reads and how (INFO).</summary>
         public string SensorSetup
         {

@@ -540,6 +540,7 @@ namespace Qrng.Firmware.Protocol
             Add("serial", c.DeviceSerial);
             Add("sensor", _app.SensorName);
             Add("sensor_setup", _app.SensorSetup);
+            Add("source", _app.Source);
             Add("real_sensor_size", c.EmulatorTestSize ? "no" : "yes");
             Add("width", c.Width);
             Add("height", c.Height);
@@ -579,6 +580,7 @@ namespace Qrng.Firmware.Protocol
             Add("state", (int)s.State);
             Add("state_name", StateName(s.State));
             Add("healthy", s.State == EngineState.Streaming ? "yes" : "no");
+            Add("source", _app.Source);
             Add("mode", CommandMode ? "command" : "stream");
             Add("fault", (int)s.LastFault);
             Add("fault_text", s.LastFaultText());

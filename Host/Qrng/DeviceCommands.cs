@@ -315,6 +315,8 @@ public static class DeviceCommands
     public static (long Bytes, long Bits) FeedLoop(DeviceSession s, IEntropySink kernel, double creditPerByte, long total, int chunk, int pauseMs, Action<long, long> progress)
     {
         string info = s.Info();
+        if (creditPerByte > 0 && kernel.CreditsAPool && DeviceSession.Value(info, "source") != "sensor")
+            throw new DeviceException(QrngCli.BadInput, $"{s.Name} is a simulated source (INFO source={DeviceSession.Value(info, "source") ?? "missing"}): its bytes carry no entropy, and no pool is credited from it; give --credit-bits-per-byte 0 to mix them in uncredited");
         CheckFeed(s, info, s.Status(), creditPerByte);
         var buffer = new byte[chunk];
         long fed = 0, bits = 0;

@@ -45,7 +45,7 @@ public sealed class HilRun
          "led_duty", "led_at_limit", "frame_mean", "reseeds", "bytes_out"];
 
     private static readonly string[] InfoKeys =
-        ["protocol", "firmware", "serial", "sensor", "sensor_setup", "real_sensor_size", "pixels", "claimed_millibits_per_symbol", "output_mode", "sha256", "uart_baud", "led_target_mean"];
+        ["protocol", "firmware", "serial", "sensor", "sensor_setup", "source", "real_sensor_size", "pixels", "claimed_millibits_per_symbol", "output_mode", "sha256", "uart_baud", "led_target_mean"];
 
     private readonly DeviceSession _s;
     private readonly HilOptions _o;
@@ -124,6 +124,8 @@ public sealed class HilRun
             Add("link", "INFO", missing.Length == 0, missing.Length == 0
                 ? $"serial {V(Info, "serial")}, firmware {V(Info, "firmware")}, {V(Info, "sensor")} ({V(Info, "sensor_setup")}), {V(Info, "pixels")} pixels, {V(Info, "output_mode")} output, SHA-256 {V(Info, "sha256")}"
                 : "keys missing: " + missing);
+            if (V(Info, "source") != "sensor")
+                Add("link", "source", Outcome.Info, $"source={V(Info, "source")}: a simulation, not a quantum source; its bytes test the firmware, they are not entropy");
         });
         double claimed = int.TryParse(V(Info, "claimed_millibits_per_symbol"), NumberStyles.None, CultureInfo.InvariantCulture, out int mb) ? mb / 1000.0 : 1.96;
         Claim = _o.Claim ?? claimed;

@@ -7,6 +7,9 @@ namespace Qrng.Cli;
 /// <summary>Where `qrng feed` puts bytes: the kernel's input pool, with an entropy credit in bits.</summary>
 public interface IEntropySink
 {
+    /// <summary>True when credited bits count in a real entropy pool (the kernel's), so a simulated source must credit none.</summary>
+    bool CreditsAPool { get; }
+
     void Add(byte[] data, int count, int creditBits);
 }
 
@@ -18,6 +21,8 @@ public interface IEntropySink
 /// </summary>
 public sealed class KernelRandom : IEntropySink, IDisposable
 {
+    public bool CreditsAPool => true;
+
     private const int O_WRONLY = 1, O_CLOEXEC = 0x80000;
     private const int EPERM = 1, ENOENT = 2, EACCES = 13, ENOTTY = 25, EINVAL = 22;
 

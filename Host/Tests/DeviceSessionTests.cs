@@ -255,11 +255,29 @@ namespace Qrng.Host.Tests
         }
 
         /// <summary>The kernel, as feed sees it: what it was given and credited.</summary>
-        private sealed class FakeKernel : IEntropySink
+        private sealed class FakeKernel(bool pool = false) : IEntropySink
         {
             public readonly List<(byte[] Data, int Bits)> Calls = [];
 
+            public bool CreditsAPool => pool;
+
             public void Add(byte[] data, int count, int creditBits) => Calls.Add((data[..count], creditBits));
+        }
+
+        [Fact]
+        public void Feed_never_credits_a_pool_from_a_simulated_source()
+        {
+            using var link = TappedLink.Boot(new FirmwareConfig(), 16);
+            using var s = Open(link);
+            Assert.Equal("simulated", DeviceSession.Value(s.Info(), "source"));
+            var pool = new FakeKernel(pool: true);
+            var e = Assert.Throws<DeviceException>(() => DeviceCommands.FeedLoop(s, pool, 0.01, 1000, 1000, 0, null));
+            Assert.Equal(QrngCli.BadInput, e.Code);
+            Assert.Contains("is a simulated source (INFO source=simulated)", e.Message);
+            Assert.Empty(pool.Calls);
+            var (bytes, bits) = DeviceCommands.FeedLoop(s, pool, 0, 1000, 1000, 0, null);   // uncredited mixing stays allowed
+            Assert.Equal((1000L, 0L), (bytes, bits));
+            Assert.All(pool.Calls, c => Assert.Equal(0, c.Bits));
         }
 
         [Fact]
