@@ -320,6 +320,8 @@ namespace Qrng.Host.Tests
         [InlineData("replay:5", "the one 5 frames before")]
         [InlineData("averaging", "too little: pixels averaged or smoothed")]
         [InlineData("gain", "too much: digital gain")]
+        [InlineData("no-init", "sensor not configured: DSP bank register 0x2C reads 0x00 after 0xFF was written (power-on defaults?)")]
+        [InlineData("dsp-on", "too little: pixels averaged or smoothed by the sensor's DSP?")]
         public void A_stale_or_unphysical_sensor_gives_exit_3_no_file_and_the_cause(string knob, string cause)
         {
             string file = Path.Combine(_dir, "x.bin");
@@ -328,6 +330,21 @@ namespace Qrng.Host.Tests
             Assert.False(File.Exists(file));
             Assert.Empty(Directory.GetFiles(_dir, "x.bin*"));
             Assert.Contains(cause, err);
+        }
+
+        [Theory]
+        [InlineData("sensor.width = 8\nsensor.height = 8\n", "multiples of 4 from 40x32 (the OV2640's smallest output is 40x30)")]
+        [InlineData("sensor.width = 40\nsensor.height = 28\n", "from 40x32")]
+        [InlineData("sensor.exposure = 2000\n", "1..1248 line periods")]
+        public void A_frame_the_sensor_cannot_deliver_is_refused_with_exit_2_and_the_reason(string config, string reason)
+        {
+            string file = Path.Combine(_dir, "x.bin"), cfg = Path.Combine(_dir, "small.conf");
+            File.WriteAllText(cfg, config);
+            var (code, stdout, err) = QrngCliTests.Qrng("stream", "-n", "1K", "-o", file, "--config", cfg, "-q");
+            Assert.Equal(2, code);
+            Assert.Contains(reason, err);
+            Assert.Equal("", stdout);
+            Assert.False(File.Exists(file));
         }
 
         [Theory]
