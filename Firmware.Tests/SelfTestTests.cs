@@ -30,6 +30,28 @@ namespace Qrng.Firmware.Tests
             before.Generate(new byte[8], 0, 8, null);
         }
 
+        [TestMethod]
+        public static void A_known_answer_test_that_throws_leaves_the_self_test_failed_not_passed()
+        {
+            // a native KAT that throws (CLR_E_FAIL from an interop call) used to leave the previous Passed in place
+            Assert.IsTrue(DrbgSelfTest.Run());
+            HashDrbg before = HashDrbgTests.Seeded(HashDrbg.MaxReseedInterval);
+            try
+            {
+                DrbgSelfTest.InjectThrow = true;
+                Assert.IsFalse(DrbgSelfTest.Run(), "a known-answer test that throws is a failure");
+                Assert.AreEqual((int)SelfTestState.Failed, (int)DrbgSelfTest.State);
+                ExpectSelfTestFailure(() => before.Generate(new byte[8], 0, 8, null));
+            }
+            finally
+            {
+                DrbgSelfTest.InjectThrow = false;
+            }
+
+            Assert.IsTrue(DrbgSelfTest.Run());
+            before.Generate(new byte[8], 0, 8, null);
+        }
+
         private static void ExpectSelfTestFailure(Action action)
         {
             try

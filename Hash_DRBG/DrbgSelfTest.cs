@@ -65,11 +65,31 @@ namespace Qrng.Crypto
         /// </summary>
         public static bool InjectFault { get; set; }
 
-        /// <summary>Runs every known-answer test and records the result. Returns true when all passed.</summary>
+        /// <summary>
+        /// Test hook: while true, the SHA-256 known-answer test throws instead of returning, as a native path's failing
+        /// interop call (CLR_E_FAIL) does; <see cref="Run"/> must then record a failure, never keep an earlier pass.
+        /// </summary>
+        public static bool InjectThrow { get; set; }
+
+        /// <summary>
+        /// Runs every known-answer test and records the result. Returns true when all passed. Fails closed: the state
+        /// becomes Passed only when every test returned its known answer; a test that throws (a native call failing) is
+        /// a failure, never an exception out of here and never an earlier pass kept. (The state is written once, at the
+        /// end: several emulated boards in one host process share it, and a transient Failed would stop the others.)
+        /// </summary>
         public static bool Run()
         {
             bool native = HashDrbg.Sha256Path == Sha256Selection.NativeName;
-            bool ok = RunSha256Kat(native) && RunDrbgKat(native);
+            bool ok;
+            try
+            {
+                ok = RunSha256Kat(native) && RunDrbgKat(native);
+            }
+            catch (System.Exception)
+            {
+                ok = false;
+            }
+
             _testedPath = HashDrbg.Sha256Path;
             _state = ok ? SelfTestState.Passed : SelfTestState.Failed;
             return ok;
@@ -113,6 +133,11 @@ namespace Qrng.Crypto
 
         private static bool RunSha256Kat(bool native)
         {
+            if (InjectThrow)
+            {
+                throw new System.InvalidOperationException("injected: a known-answer test threw");
+            }
+
             byte[] digest = new byte[Sha256.DigestLength];
             byte[] abc = { 0x61, 0x62, 0x63 };
             if (InjectFault)
