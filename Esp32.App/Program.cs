@@ -1,3 +1,4 @@
+using System;
 using Qrng.Drivers;
 using Qrng.Firmware;
 
@@ -21,7 +22,24 @@ namespace Qrng.Esp32
             var app = (App)Boot.Retry(CreateApp, "starting the pipeline", log, delay, int.MaxValue);
             while (true)
             {
-                app.Tick();
+                try
+                {
+                    app.Tick();
+                }
+                catch (Exception e)
+                {
+                    // App.Tick is built not to throw; should anything still escape it, the board says so and goes
+                    // on instead of stopping until a reset
+                    try
+                    {
+                        log.Line("qrng: loop: " + e.Message);
+                    }
+                    catch (Exception)
+                    {
+                    }
+
+                    delay.Milliseconds(App.IdleTickMilliseconds);
+                }
             }
         }
 

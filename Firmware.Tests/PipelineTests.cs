@@ -38,7 +38,7 @@ namespace Qrng.Firmware.Tests
             /// 256 copies of its first symbol (cutoff 181): the APT fails about 360 symbols into every window.</summary>
             public bool Alternating;
 
-            public int PixelCount { get; private set; }
+            public int PixelCount { get; set; }
 
             public int CaptureMilliseconds
             {
@@ -133,6 +133,18 @@ namespace Qrng.Firmware.Tests
                 }
 
                 Count += count;
+            }
+        }
+
+        /// <summary>A debug channel that fails on every line (a console that is gone).</summary>
+        private sealed class ThrowingLog : ILog
+        {
+            public int Lines;
+
+            public void Line(string text)
+            {
+                Lines++;
+                throw new InvalidOperationException("console gone");
             }
         }
 
@@ -340,6 +352,71 @@ namespace Qrng.Firmware.Tests
             app.Tick();
             Assert.IsTrue(sink.Count > before);
             Assert.IsTrue(app.Engine.Status.StartupTestsPassed >= 2);
+        }
+
+        [TestMethod]
+        public static void The_app_loop_survives_when_reporting_an_error_fails_too()
+        {
+            // a driver exception, and then the log that would report it throws as well: Tick must not throw
+            var sink = new FlakySink();
+            var log = new ThrowingLog();
+            var app = new App(new FakeSensor(64), new FakeLed(), sink, new CountingDelay(), null, FirmwareConfig.EmulatorTest());
+            for (int i = 0; i < 200 && app.Engine.Status.State != EngineState.Streaming; i++)
+            {
+                app.Tick();
+            }
+
+            var noisy = new App(new FakeSensor(64), new FakeLed(), sink, new CountingDelay(), log, FirmwareConfig.EmulatorTest());
+            for (int i = 0; i < 60; i++)
+            {
+                if (i == 30)
+                {
+                    sink.FailNext = 1;
+                }
+
+                noisy.Tick();                                     // every status line and every report throws inside
+            }
+
+            Assert.IsTrue(log.Lines > 0, "it tried to report");
+            Assert.IsTrue(noisy.Engine.Status.BytesOut > 0, "and went on working");
+        }
+
+        [TestMethod]
+        public static void When_neither_the_new_nor_the_old_configuration_starts_the_loop_lives_and_starts_it_later()
+        {
+            // the fallback engine of Reconfigure threw (out of memory, a sensor that changed): Engine was left null and
+            // the next catch threw a NullReferenceException out of Main's loop
+            var sensor = new FakeSensor(64);
+            var sink = new CountingSink();
+            var log = new LastLineLog();
+            var app = new App(sensor, new FakeLed(), sink, new CountingDelay(), log, FirmwareConfig.EmulatorTest());
+            for (int i = 0; i < 200 && app.Engine.Status.State != EngineState.Streaming; i++)
+            {
+                app.Tick();
+            }
+
+            sensor.PixelCount = 65;                                   // no configuration matches the sensor now
+            FirmwareConfig next = app.Config.Copy();
+            next.TMinus = 70;
+            string refused = app.Reconfigure(next);
+            Assert.IsNotNull(refused);
+            long bytes = sink.Count;
+            for (int i = 0; i < 20; i++)
+            {
+                app.Tick();
+            }
+
+            Assert.AreEqual(bytes, sink.Count, "no output without an engine");
+            Assert.IsTrue(log.Last.IndexOf("65") >= 0, "the reason is reported: " + log.Last);
+            sensor.PixelCount = 64;
+            for (int i = 0; i < 200 && (app.Engine == null || app.Engine.Status.State != EngineState.Streaming); i++)
+            {
+                app.Tick();
+            }
+
+            Assert.IsNotNull(app.Engine);
+            Assert.AreEqual((int)EngineState.Streaming, (int)app.Engine.Status.State);
+            Assert.IsTrue(sink.Count > bytes);
         }
 
         [TestMethod]

@@ -40,7 +40,8 @@ namespace Qrng.Firmware
         private readonly IDelay _delay;
         private readonly ILog _log;
         private long _nextReport;
-        private int _idleTicks;
+        private int _idleTicks, _startFailures;
+        private EngineStatus _counters;
         private EngineState _reported = EngineState.Streaming;
 
         /// <summary>A board whose UART only sends (no commands reach it) and whose clock is the delay's, when it counts.</summary>
@@ -95,9 +96,19 @@ namespace Qrng.Firmware
             get { return _sensor.Describe(); }
         }
 
-        /// <summary>One iteration of the device loop.</summary>
+        /// <summary>
+        /// One iteration of the device loop. It never throws: whatever a driver, the protocol or the debug channel
+        /// throws is reported (if the report itself does not fail) and survived; without an engine (a configuration
+        /// that did not start) it tries to start one every second.
+        /// </summary>
         public void Tick()
         {
+            if (Engine == null && !StartEngine())
+            {
+                _delay.Milliseconds(IdleTickMilliseconds);
+                return;
+            }
+
             try
             {
                 Protocol.Poll();
@@ -107,11 +118,57 @@ namespace Qrng.Firmware
             }
             catch (Exception e)
             {
-                // a UART/PWM/bus driver threw (this step's output may be cut short): restart the pipeline from a fresh
-                // start-up test and a fresh DRBG instantiation, never the loop; the SensorDown pause below follows
+                Survive(e);
+            }
+
+            try
+            {
+                ReportAndIdle();
+            }
+            catch (Exception e)
+            {
+                Survive(e);
+            }
+        }
+
+        /// <summary>
+        /// A UART/PWM/bus driver (or anything) threw inside a step, whose output may be cut short: the pipeline restarts
+        /// from a fresh start-up test and a fresh DRBG instantiation, never the loop (the SensorDown pause follows). Each
+        /// part is guarded: an exception here must not leave the loop either.
+        /// </summary>
+        private void Survive(Exception e)
+        {
+            AbandonProtocol();
+            try
+            {
+                if (Engine != null)
+                {
+                    Engine.RecoverFromUnexpectedError(e.Message);
+                }
+            }
+            catch (Exception)
+            {
+            }
+
+            Log("qrng: " + e.Message);
+        }
+
+        private void AbandonProtocol()
+        {
+            try
+            {
                 Protocol.Abandon();
-                Engine.RecoverFromUnexpectedError(e.Message);
-                Log("qrng: " + e.Message);
+            }
+            catch (Exception)
+            {
+            }
+        }
+
+        private void ReportAndIdle()
+        {
+            if (Engine == null)
+            {
+                return;
             }
 
             EngineStatus s = Engine.Status;
@@ -120,15 +177,42 @@ namespace Qrng.Firmware
             bool entered = idle && s.State != _reported;
             if (_log != null && (s.Frames >= _nextReport || entered || _idleTicks >= ReportEveryIdleTicks))
             {
-                _log.Line(s.Summary());
                 _nextReport = s.Frames + ReportEveryFrames;
                 _idleTicks = 0;
+                Log(s.Summary());
             }
 
             _reported = s.State;
             if (idle)
             {
                 IdleTick(s.State);
+            }
+        }
+
+        /// <summary>Starts the pipeline with the configuration in force after a reconfiguration left none; false while it does not start.</summary>
+        private bool StartEngine()
+        {
+            try
+            {
+                Engine = new QrngEngine(_sensor, _led, Protocol, Config, Personalization.For(Config));
+                if (_counters != null)
+                {
+                    Engine.Status.CountersFrom(_counters);
+                }
+
+                _startFailures = 0;
+                Log("qrng: the pipeline started again");
+                return true;
+            }
+            catch (Exception e)
+            {
+                Engine = null;
+                if (_startFailures++ % ReportEveryIdleTicks == 0)
+                {
+                    Log("qrng: the pipeline does not start (" + e.Message + "); retrying every second");
+                }
+
+                return false;
             }
         }
 
@@ -150,11 +234,12 @@ namespace Qrng.Firmware
                 }
                 catch (Exception e)
                 {
-                    Protocol.Abandon();
+                    // the protocol threw while no frame comes: reported, the pause (and its reason) left as it is
+                    AbandonProtocol();
                     Log("qrng: " + e.Message);
                 }
 
-                if (Engine.Status.State != state)
+                if (Engine == null || Engine.Status.State != state)
                 {
                     return;
                 }
@@ -179,8 +264,21 @@ namespace Qrng.Firmware
             }
             catch (Exception e)
             {
-                Engine = new QrngEngine(_sensor, _led, Protocol, Config, Personalization.For(Config));
-                refused = "the pipeline did not start with it (" + e.Message + "); the previous configuration is back";
+                refused = "the pipeline did not start with it (" + e.Message + ")";
+                try
+                {
+                    Engine = new QrngEngine(_sensor, _led, Protocol, Config, Personalization.For(Config));
+                    refused += "; the previous configuration is back";
+                }
+                catch (Exception again)
+                {
+                    // nor with the previous one (out of memory, a sensor that changed): the loop starts it when it can
+                    Engine = null;
+                    _counters = counters;
+                    refused += "; nor with the previous one (" + again.Message + "): retried every second";
+                    Log("qrng: " + refused);
+                    return refused;
+                }
             }
 
             Engine.Status.CountersFrom(counters);
@@ -197,11 +295,20 @@ namespace Qrng.Firmware
             return HashDrbg.Sha256Path + (reason.Length > 0 ? " (" + reason + ")" : "");
         }
 
+        /// <summary>A status line on the debug channel; a channel that fails is ignored (it must not take the loop down).</summary>
         private void Log(string text)
         {
-            if (_log != null)
+            if (_log == null)
+            {
+                return;
+            }
+
+            try
             {
                 _log.Line(text);
+            }
+            catch (Exception)
+            {
             }
         }
 
@@ -265,9 +372,15 @@ namespace Qrng.Firmware
                 }
                 catch (Exception e)
                 {
-                    if (log != null)
+                    try
                     {
-                        log.Line("qrng: " + what + " failed (attempt " + i + "): " + e.GetType().Name + ": " + e.Message + "; retrying in " + (RetryMilliseconds / 1000) + " s");
+                        if (log != null)
+                        {
+                            log.Line("qrng: " + what + " failed (attempt " + i + "): " + e.GetType().Name + ": " + e.Message + "; retrying in " + (RetryMilliseconds / 1000) + " s");
+                        }
+                    }
+                    catch (Exception)
+                    {
                     }
 
                     delay.Milliseconds(RetryMilliseconds);
