@@ -106,6 +106,28 @@ namespace Qrng.Firmware.Tests
             Assert.IsTrue(false, "8x8 accepted from text");
         }
 
+        [TestMethod]
+        public static void Symbols_of_frames_the_shot_noise_check_has_not_passed_are_never_credited()
+        {
+            // at 8x8 a noise block spans ~17 frames: with averaging switched on mid-stream, the symbols of the open block's
+            // frames were committed at their APT windows and credited before the block failed (issue 18 item 4)
+            EmulatedBoard board = EmulatedBoard.WithShotNoise(FirmwareConfig.EmulatorTest(), 31, new CountingSink(), null);
+            Run(board, 120);
+            Assert.AreEqual((int)EngineState.Streaming, (int)board.Status.State, board.Status.Summary());
+            long noiseFailures = board.Status.NoiseFailures;
+            long credited = board.Status.CreditedMilliBits;
+            long bound = credited + (1960L * board.Engine.CommittedSymbols);    // what was committed before the switch
+            board.Camera.DspAveraging = true;
+            for (int i = 0; i < 60 && board.Status.NoiseFailures == noiseFailures; i++)
+            {
+                board.Step();
+            }
+
+            Assert.IsTrue(board.Status.NoiseFailures > noiseFailures, "the averaging was caught");
+            Assert.IsTrue(board.Status.CreditedMilliBits <= bound,
+                "credited " + (board.Status.CreditedMilliBits - credited) + " millibits after the switch, at most " + (bound - credited) + " were committed before it");
+        }
+
         private static void Run(EmulatedBoard board, int frames)
         {
             for (int i = 0; i < frames; i++)

@@ -154,6 +154,21 @@ namespace Qrng.Firmware.Tests
         }
 
         /// <summary>The DRBG used by these tests: Instantiate(P(0x10,32), P(0x30,16), null).</summary>
+        [TestMethod]
+        public static void After_each_request_no_working_buffer_can_give_back_earlier_output()
+        {
+            // SP 800-90A §8.8 backtracking resistance: the state after a request must not reveal its output. H, the
+            // Hashgen block and the hash context's last message (0x03 || V) did, with V and C: V_old = V - H - C - counter.
+            HashDrbg drbg = Seeded(HashDrbg.MaxReseedInterval);
+            Assert.IsTrue(drbg.WorkingBuffersClear(), "after Instantiate");
+            drbg.Generate(new byte[100], 0, 100, null);
+            Assert.IsTrue(drbg.WorkingBuffersClear(), "after Generate");
+            drbg.Generate(new byte[64], 0, 64, DrbgSelfTest.Pattern(0x50, 20));
+            Assert.IsTrue(drbg.WorkingBuffersClear(), "after Generate with additional input");
+            drbg.Reseed(DrbgSelfTest.Pattern(0x70, 32), DrbgSelfTest.Pattern(0x90, 8));
+            Assert.IsTrue(drbg.WorkingBuffersClear(), "after Reseed");
+        }
+
         public static HashDrbg Seeded(long reseedInterval)
         {
             HashDrbg drbg = new HashDrbg(reseedInterval);

@@ -31,7 +31,7 @@ namespace Qrng.Firmware
         private ushort[] _frame;
         private ushort[] _previous;
         private IRawSink _raw;
-        private bool _sensorReady, _havePrevious;
+        private bool _sensorReady, _havePrevious, _noiseBlockPassed;
         private int _startupFailures, _faultRun, _errorsInARow, _pauseTicks;
         private Fault _runFault;
 
@@ -107,6 +107,12 @@ namespace Qrng.Firmware
             get { return 4 * (_drbg.EntropyBytes + _drbg.NonceBytes); }
         }
 
+        /// <summary>Committed symbols in the pool: what the DRBG may take (diagnostics).</summary>
+        public int CommittedSymbols
+        {
+            get { return _pool.Committed; }
+        }
+
         /// <summary>Symbols in the pool, staged and committed (diagnostics).</summary>
         public int PooledSymbols
         {
@@ -139,6 +145,24 @@ namespace Qrng.Firmware
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Diagnostics (tests): true between steps when no output byte already served and no raw frame older than the
+        /// noise partner is left in the engine's buffers (backtracking: what was served, and the pixels behind seeds
+        /// already used, are gone; the partner frame stays for the shot-noise and stuck-pixel checks).
+        /// </summary>
+        public bool OutputAndStaleFrameCleared()
+        {
+            for (int i = 0; i < _frame.Length; i++)
+            {
+                if (_frame[i] != 0)
+                {
+                    return false;
+                }
+            }
+
+            return _drbg.BuffersClear();
         }
 
         /// <summary>One frame through the pipeline.</summary>
@@ -210,6 +234,14 @@ namespace Qrng.Firmware
                 return;
             }
 
+            // the block judged in this frame covered it and every frame staged before it: their symbols may be credited
+            // (with the check off, at once); otherwise they wait for the next block (docs/pipeline.md, step 5)
+            if (_noiseBlockPassed || !_noise.Enabled)
+            {
+                _pool.NoiseBlockPassed();
+                _noiseBlockPassed = false;
+            }
+
             if (_symbols.StartupJustPassed)
             {
                 s.StartupTestsPassed++;
@@ -219,10 +251,12 @@ namespace Qrng.Firmware
             Output();
             if (s.State != EngineState.SelfTestFailed)
             {
-                // this healthy frame is the next one's noise partner: swap buffers, no copy
+                // this healthy frame is the next one's noise partner: swap buffers, no copy; the old partner's pixels
+                // (behind seeds already used) are cleared rather than left until the next capture overwrites them
                 ushort[] t = _previous;
                 _previous = _frame;
                 _frame = t;
+                Array.Clear(_frame, 0, _frame.Length);
                 _havePrevious = true;
             }
         }
@@ -283,6 +317,8 @@ namespace Qrng.Firmware
                         s.NoiseFailures++;
                         return FrameFault(Fault.ShotNoise, ratio);
                     }
+
+                    _noiseBlockPassed = true;
                 }
             }
 
@@ -419,6 +455,7 @@ namespace Qrng.Firmware
         {
             _symbols.Reset();
             _pool.Clear();
+            _noiseBlockPassed = false;
             Array.Clear(_frame, 0, _frame.Length);
             Array.Clear(_previous, 0, _previous.Length);
             _watch.ClearRuns();

@@ -265,6 +265,7 @@ namespace Qrng.Crypto
             // Steps 5-6: V = (V + H + C + reseed_counter) mod 2^seedlen; reseed_counter += 1.
             AddInto(v, digest, _c, _reseedCounter);
             _reseedCounter++;
+            ClearWorking();
         }
 
         // Generate steps 2-6 with the native SHA-256: one call per hash, the whole Hashgen in one.
@@ -289,6 +290,46 @@ namespace Qrng.Crypto
             // Steps 5-6: V = (V + H + C + reseed_counter) mod 2^seedlen; reseed_counter += 1.
             AddInto(v, digest, _c, _reseedCounter);
             _reseedCounter++;
+            ClearWorking();
+        }
+
+        /// <summary>
+        /// SP 800-90A §8.8 (backtracking resistance): after a request nothing derived from the V that produced its output
+        /// stays behind: not the Hashgen block (V + i), not H = Hash(0x03 || V) (with V and C it gives the old V back),
+        /// not the SHA-256 context's message bytes. The block's padding (bytes 55..63) stays: it is constant.
+        /// </summary>
+        private void ClearWorking()
+        {
+            Array.Clear(_block, 0, SeedLength);
+            Array.Clear(_digest, 0, _digest.Length);
+            _sha.Clear();
+        }
+
+        /// <summary>
+        /// Diagnostics (tests): true when no working buffer holds anything derived from the state that produced earlier
+        /// output: the Hashgen block's data (V + i), H = Hash(0x03 || V), the seed, the SHA-256 context's message bytes
+        /// and intermediate values. With any of them, V and C after a Generate give back the V that made its output
+        /// (V_old = V - H - C - reseed_counter), which SP 800-90A's backtracking resistance (§8.8) rules out.
+        /// </summary>
+        public bool WorkingBuffersClear()
+        {
+            for (int i = 0; i < SeedLength; i++)
+            {
+                if (_block[i] != 0 || _seed[i] != 0)
+                {
+                    return false;
+                }
+            }
+
+            for (int i = 0; i < _digest.Length; i++)
+            {
+                if (_digest[i] != 0)
+                {
+                    return false;
+                }
+            }
+
+            return _sha.IsClear();
         }
 
         /// <summary>Uninstantiate (SP 800-90A §9.4): zeroises V, C and every working buffer.</summary>
@@ -317,6 +358,7 @@ namespace Qrng.Crypto
             Array.Copy(_seed, _v, SeedLength);
             HashDf(0x00, _v, null, null, _c);
             Array.Clear(_seed, 0, SeedLength);
+            ClearWorking();
             _reseedCounter = 1;
             _instantiated = true;
         }

@@ -44,6 +44,39 @@ namespace Qrng.Crypto
             _totalBytes = 0;
         }
 
+        /// <summary>True when no buffer holds message data or an intermediate value (diagnostics: after <see cref="Clear"/>).</summary>
+        public bool IsClear()
+        {
+            return Zero(_blockState) && Zero(_midstate) && Zero(_words) && Zero(_hashgen) && ZeroBytes(_buffer) && ZeroBytes(_last)
+                && _bufferLength == 0 && _totalBytes == 0;
+        }
+
+        private static bool Zero(uint[] a)
+        {
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (a[i] != 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool ZeroBytes(byte[] a)
+        {
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (a[i] != 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         /// <summary>Zeroises every buffer that held message or state data, then resets.</summary>
         public void Clear()
         {

@@ -122,8 +122,15 @@ namespace Qrng.Firmware.Pipeline
                     status.CreditedMilliBits += 4L * _fullEntropy.Length * _claim;
                     _drbg.Generate(_block, 0, FullEntropyBlock, null);
                     int n = demand < FullEntropyBlock ? demand : FullEntropyBlock;
-                    sink.Write(_block, 0, n);
-                    System.Array.Clear(_block, 0, FullEntropyBlock);     // a block cut short by the demand is not kept
+                    try
+                    {
+                        sink.Write(_block, 0, n);
+                    }
+                    finally
+                    {
+                        System.Array.Clear(_block, 0, FullEntropyBlock); // served, or cut short by the demand: not kept
+                    }
+
                     status.BytesOut += n;
                     demand -= n;
                 }
@@ -144,9 +151,36 @@ namespace Qrng.Firmware.Pipeline
             if (count > 0)
             {
                 _drbg.Generate(_output, 0, count, null);
-                sink.Write(_output, 0, count);
+                try
+                {
+                    sink.Write(_output, 0, count);
+                }
+                finally
+                {
+                    System.Array.Clear(_output, 0, count);       // served (or lost): not kept for a memory dump to find
+                }
+
                 status.BytesOut += count;
             }
+        }
+
+        /// <summary>Diagnostics (tests): true when no buffer holds entropy input or output (between frames).</summary>
+        public bool BuffersClear()
+        {
+            return Zero(_output) && Zero(_block) && Zero(_entropy) && Zero(_nonce) && Zero(_fullEntropy) && _drbg.WorkingBuffersClear();
+        }
+
+        private static bool Zero(byte[] a)
+        {
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (a[i] != 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>Uninstantiates (V and C cleared, SP 800-90A §9.4) and clears every buffer that held entropy or output.</summary>

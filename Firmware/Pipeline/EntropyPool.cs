@@ -2,14 +2,15 @@ namespace Qrng.Firmware.Pipeline
 {
     /// <summary>
     /// Credited symbols waiting for the DRBG (frame step 5), packed four to a byte, first symbol in the high bits. A
-    /// symbol enters as staged and becomes committed only when the adaptive proportion window that contains it has
-    /// completed without a failure (SP 800-90B §4.4.2 judges windows, not symbols): only committed symbols are taken.
-    /// Any fault drops the staged and the committed symbols alike.
+    /// symbol enters as staged and becomes committed only when both judgements that cover it have passed: the
+    /// adaptive proportion window that contains it (SP 800-90B §4.4.2 judges windows, not symbols) and the shot-noise
+    /// block that contains its frame (the check judges blocks of frames); only committed symbols are taken. Any fault
+    /// drops the staged and the committed symbols alike.
     /// </summary>
     public sealed class EntropyPool
     {
         private readonly byte[] _pool;
-        private int _symbols, _committed;
+        private int _symbols, _aptPassed, _committed;
 
         /// <param name="committedBytes">the most committed bytes the DRBG ever takes at once</param>
         /// <param name="stagedSymbols">room for one adaptive proportion window of staged symbols</param>
@@ -18,13 +19,13 @@ namespace Qrng.Firmware.Pipeline
             _pool = new byte[committedBytes + ((stagedSymbols + 3) / 4) + 1];
         }
 
-        /// <summary>Committed symbols: their APT window has completed.</summary>
+        /// <summary>Committed symbols: their APT window and their shot-noise block have passed.</summary>
         public int Committed
         {
             get { return _committed; }
         }
 
-        /// <summary>Staged symbols: waiting for their APT window to complete.</summary>
+        /// <summary>Staged symbols: waiting for their APT window or their shot-noise block.</summary>
         public int Staged
         {
             get { return _symbols - _committed; }
@@ -49,10 +50,19 @@ namespace Qrng.Firmware.Pipeline
             return true;
         }
 
-        /// <summary>The current APT window completed without a failure: what is staged is committed.</summary>
-        public void Commit()
+        /// <summary>The current APT window completed without a failure: every symbol staged so far has passed it.</summary>
+        public void AptWindowPassed()
         {
-            _committed = _symbols;
+            _aptPassed = _symbols;
+        }
+
+        /// <summary>
+        /// A shot-noise block passed, and it covers every frame staged so far (or the check is off): the symbols whose
+        /// APT window has passed are committed.
+        /// </summary>
+        public void NoiseBlockPassed()
+        {
+            _committed = _aptPassed;
         }
 
         /// <summary>Moves the first into.Length bytes (4 symbols each) of committed symbols into <paramref name="into"/>.</summary>
@@ -64,6 +74,7 @@ namespace Qrng.Firmware.Pipeline
             System.Array.Copy(_pool, bytes, _pool, 0, _pool.Length - bytes);
             System.Array.Clear(_pool, _pool.Length - bytes, bytes);
             _symbols -= taken;
+            _aptPassed -= taken;
             _committed -= taken;
         }
 
@@ -72,6 +83,7 @@ namespace Qrng.Firmware.Pipeline
         {
             System.Array.Clear(_pool, 0, _pool.Length);
             _symbols = 0;
+            _aptPassed = 0;
             _committed = 0;
         }
     }

@@ -127,7 +127,7 @@ namespace Qrng.Firmware.Pipeline
 
                 if (_apt.Position == 0)
                 {
-                    _pool.Commit();                               // the window that holds the staged symbols passed
+                    _pool.AptWindowPassed();                      // the window that holds the staged symbols passed
                 }
             }
 
