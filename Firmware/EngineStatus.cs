@@ -92,6 +92,11 @@ namespace Qrng.Firmware
         StartupRetries = 17,
         /// <summary>The DRBG refused a request while streaming (SP 800-90A §11.3 error state); it is zeroised.</summary>
         DrbgError = 18,
+        /// <summary>
+        /// The SP 800-90B continuous tests (RCT, APT) failed more often within 2^alpha symbols than the claimed entropy
+        /// allows (Detail = failures); persistent: a biased or failing source (HealthMath.FailureRateCutoff).
+        /// </summary>
+        HealthTestRate = 19,
     }
 
     /// <summary>Counters and the last fault. Plain fields, updated without allocation on the healthy path.</summary>
@@ -189,6 +194,9 @@ namespace Qrng.Firmware
                 case Fault.LedTooDark: return "LED at full duty and the frame still too dark (mean " + detail + "): dead LED, open wire or blocked light";
                 case Fault.LedTooBright: return "LED off and the frame still too bright (mean " + detail + "): light leak, LED stuck on, or a saturated sensor";
                 case Fault.StartupRetries: return "the start-up test failed " + detail + " times in a row";
+                case Fault.HealthTestRate:
+                    return "SP 800-90B continuous tests failed " + detail + " times within 2^alpha symbols: more than the claimed "
+                        + "entropy explains (a biased or failing source?)";
                 default: return "fault " + (int)fault;
             }
         }
@@ -218,7 +226,8 @@ namespace Qrng.Firmware
             }
 
             string reason = Describe(Persistent, PersistentDetail);
-            return Persistent == Fault.StartupRetries || Persistent == Fault.TooManyBadPixels ? reason + " (last: " + LastFaultText() + ")" : reason;
+            return Persistent == Fault.StartupRetries || Persistent == Fault.TooManyBadPixels || Persistent == Fault.HealthTestRate
+                ? reason + " (last: " + LastFaultText() + ")" : reason;
         }
 
         /// <summary>One line for the debug console.</summary>

@@ -1,6 +1,7 @@
 using System;
 using Qrng.Crypto;
 using Qrng.Drivers;
+using Qrng.Firmware.Health;
 using Qrng.Firmware.Pipeline;
 
 namespace Qrng.Firmware
@@ -33,6 +34,10 @@ namespace Qrng.Firmware
         private IRawSink _raw;
         private bool _sensorReady, _havePrevious, _noiseBlockPassed;
         private int _startupFailures, _faultRun, _errorsInARow, _pauseTicks;
+        private readonly long[] _failureAt;                 // symbol positions of the last continuous-test failures (a ring)
+        private readonly long _failureSpan;
+        private int _failureNext, _failureCount;
+        private long _symbolsTested;
         private Fault _runFault;
 
         public QrngEngine(IImageSensor sensor, IPwmOutput led, IByteSink output, FirmwareConfig config, byte[] personalization)
@@ -60,6 +65,9 @@ namespace Qrng.Firmware
             int committed = config.Mode == OutputMode.FullEntropy && (config.PixelCount / 4) > _drbg.MaxTakeBytes ? config.PixelCount / 4 : _drbg.MaxTakeBytes;
             _pool = new EntropyPool(committed, config.AptWindow);
             _symbols = new SymbolTests(config, _watch, _pool);
+            FailureRateCutoff = HealthMath.FailureRateCutoff(config.AlphaExponent, config.AptWindow);
+            _failureAt = new long[FailureRateCutoff];
+            _failureSpan = 1L << config.AlphaExponent;
             if (!DrbgSelfTest.EnsurePassed())
             {
                 Status.State = EngineState.SelfTestFailed;
@@ -84,6 +92,9 @@ namespace Qrng.Firmware
         {
             get { return _raw != null; }
         }
+
+        /// <summary>Continuous-test failures within 2^alpha symbols that make a persistent error (HealthMath.FailureRateCutoff).</summary>
+        public int FailureRateCutoff { get; private set; }
 
         public int RctCutoff
         {
@@ -228,6 +239,7 @@ namespace Qrng.Firmware
             }
 
             Fault symbols = _symbols.Run(_frame, s.State == EngineState.StartupTest);
+            _symbolsTested += _frame.Length;
             if (symbols != Fault.None)
             {
                 SymbolFault(symbols);
@@ -411,13 +423,24 @@ namespace Qrng.Firmware
                     return;
                 }
             }
-            else if (fault == Fault.RepetitionCount)
-            {
-                s.RctFailures++;
-            }
             else
             {
-                s.AptFailures++;
+                if (fault == Fault.RepetitionCount)
+                {
+                    s.RctFailures++;
+                }
+                else
+                {
+                    s.AptFailures++;
+                }
+
+                if (FailureRateTooHigh())
+                {
+                    s.LastFault = fault;
+                    s.FaultDetail = _symbols.Detail;
+                    EnterError(Fault.HealthTestRate, FailureRateCutoff);
+                    return;
+                }
             }
 
             if (s.State == EngineState.StartupTest && fault != Fault.PixelStuck)
@@ -433,6 +456,26 @@ namespace Qrng.Firmware
             }
 
             Restart(fault, _symbols.Detail);
+        }
+
+        /// <summary>
+        /// Records a continuous-test failure (RCT or APT, in a start-up test or while streaming) at the current symbol
+        /// position; true when the last <see cref="FailureRateCutoff"/> of them fell within 2^alpha symbols, more than
+        /// the claimed entropy allows: each failure alone only restarts, and a biased source passes the next start-up
+        /// test and streams again (SP 800-90B §4.4 leaves the response to persistent failures to the designer).
+        /// </summary>
+        private bool FailureRateTooHigh()
+        {
+            long[] ring = _failureAt;
+            ring[_failureNext] = _symbolsTested;
+            _failureNext = (_failureNext + 1) % ring.Length;
+            if (_failureCount < ring.Length)
+            {
+                _failureCount++;
+            }
+
+            // the ring holds the last cutoff failures, this one included; the oldest is where the next one will go
+            return _failureCount == ring.Length && _symbolsTested - ring[_failureNext] < _failureSpan;
         }
 
         /// <summary>Stops output: pooled symbols and raw pixels are dropped, a fresh start-up test is required. Returns false.</summary>
@@ -469,7 +512,7 @@ namespace Qrng.Firmware
         private bool EnterError(Fault persistent, int detail)
         {
             EngineStatus s = Status;
-            if (persistent != Fault.StartupRetries && persistent != Fault.TooManyBadPixels)
+            if (persistent != Fault.StartupRetries && persistent != Fault.TooManyBadPixels && persistent != Fault.HealthTestRate)
             {
                 s.LastFault = persistent;
                 s.FaultDetail = detail;
@@ -499,6 +542,7 @@ namespace Qrng.Firmware
             _sensorReady = false;
             _startupFailures = 0;
             _faultRun = 0;
+            _failureCount = 0;                                    // after the pause the source is judged afresh
             _watch.Reset();
             _noise.Restart();
             _light.Reset();

@@ -150,6 +150,42 @@ namespace Qrng.Firmware.Health
             return k + 1;
         }
 
+        /// <summary>
+        /// How many repetition count and adaptive proportion failures within 2^alpha symbols make a persistent error:
+        /// the smallest k with P(N >= k) &lt;= 2^-alpha for N ~ Poisson(lambda), lambda = 2^alpha (2^-alpha + 2^-alpha / W)
+        /// = 1 + 1/W, the most false alarms the two tests give at the claimed entropy in that span (SP 800-90B §4.4: the
+        /// RCT at most alpha per symbol, the APT at most alpha per window of W). A source that fails more often has less
+        /// min-entropy than it claims. The tail is summed from k up (no 1 - sum). 10 at alpha = 20.
+        /// </summary>
+        public static int FailureRateCutoff(int alphaExponent, int window)
+        {
+            double lambda = 1.0 + (1.0 / window);
+            double first = Exp2(-lambda * 1.4426950408889634);     // e^-lambda = P(N = 0)
+            double bound = Exp2(-alphaExponent);
+            for (int k = 1; k < 200; k++)
+            {
+                // P(N >= k) = sum over i >= k of e^-lambda lambda^i / i!, summed from its largest term
+                double term = first, tail = 0.0;
+                for (int i = 1; i <= k; i++)
+                {
+                    term *= lambda / i;
+                }
+
+                for (int i = k; i < k + 200 && term > 0.0; i++)
+                {
+                    tail += term;
+                    term *= lambda / (i + 1);
+                }
+
+                if (tail <= bound)
+                {
+                    return k;
+                }
+            }
+
+            return 200;
+        }
+
         /// <summary>√x by Newton's iteration from a power-of-two start (x ≥ 0); exact to the last bit or two.</summary>
         public static double Sqrt(double x)
         {

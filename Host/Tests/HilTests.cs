@@ -34,6 +34,7 @@ namespace Qrng.Host.Tests
             ["gain"] = "digital gain",
             ["no-init"] = "sensor not configured",
             ["dsp-on"] = "smoothed by the sensor's DSP",
+            ["bias"] = "biased ADC bits",
         };
 
         public static TheoryData<string> Knobs() => new(VirtualArduCam.Knobs);

@@ -332,6 +332,22 @@ namespace Qrng.Host.Tests
             Assert.Contains(cause, err);
         }
 
+        /// <summary>
+        /// A biased source streams between its continuous-test failures; their rate makes it a persistent error before
+        /// a megabyte is out (issue 18 item 3).
+        /// </summary>
+        [Theory]
+        [InlineData("bias")]
+        [InlineData("bias:20")]
+        public void A_source_whose_tests_fail_too_often_gives_exit_3_no_file_and_the_rate(string knob)
+        {
+            string file = Path.Combine(_dir, "x.bin");
+            var (code, _, err) = QrngCliTests.Qrng("stream", "-n", "1M", "-o", file, "--fault", knob, "--seed", "3", "-q");
+            Assert.True(code == 3, err);
+            Assert.False(File.Exists(file));
+            Assert.Contains("SP 800-90B continuous tests failed 10 times within 2^alpha symbols: more than the claimed entropy explains", err);
+        }
+
         [Theory]
         [InlineData("sensor.width = 8\nsensor.height = 8\n", "multiples of 4 from 40x32 (the OV2640's smallest output is 40x30)")]
         [InlineData("sensor.width = 40\nsensor.height = 28\n", "from 40x32")]

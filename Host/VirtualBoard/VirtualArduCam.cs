@@ -69,13 +69,14 @@ public sealed class VirtualArduCam : ArduCamModule
 
     /// <summary>The fault knobs by name (what `qrng stream --fault` takes and the tests switch); NAME:N sets a count where one applies.</summary>
     public static readonly string[] Knobs =
-        ["led-dead", "led-saturated", "frozen", "replay", "dead-pixel", "hot-pixel", "spi-garbage", "unplugged", "capture-hangs", "stuck-bits", "bit3-stuck", "drift", "averaging", "gain", "no-init", "dsp-on"];
+        ["led-dead", "led-saturated", "frozen", "replay", "dead-pixel", "hot-pixel", "spi-garbage", "unplugged", "capture-hangs", "stuck-bits", "bit3-stuck", "drift", "averaging", "gain", "no-init", "dsp-on", "bias"];
 
     /// <summary>
     /// Switches a named fault knob on or off; "replay:K" replays a cycle of K old frames (default 2), "dead-pixel:N" and
     /// "hot-pixel:N" make N pixels dead or hot (default 1), "gain:G" sets the digital gain (default 2). "no-init": the
     /// sensor keeps its power-on register values whatever is written; "dsp-on": the DSP stays in the data path whatever
-    /// the bypass register says (its stages as configured, plus de-noise and the 10-to-8-bit transfer).
+    /// the bypass register says (its stages as configured, plus de-noise and the 10-to-8-bit transfer). "bias:P": P % of
+    /// the pixels (default 11) have bits 2-3 forced to 00 (H_min about 1.59 bits per symbol at 11 %, against 1.96).
     /// </summary>
     public void SetFault(string knob, bool on)
     {
@@ -85,10 +86,11 @@ public sealed class VirtualArduCam : ArduCamModule
         if (colon > 0)
         {
             name = knob[..colon];
-            if (!int.TryParse(knob[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) || count < 1 || count > 64)
-                throw new ArgumentException($"knob '{knob}': the count after ':' must be 1..64");
-            if (name is not ("replay" or "dead-pixel" or "hot-pixel" or "gain"))
+            if (name is not ("replay" or "dead-pixel" or "hot-pixel" or "gain" or "bias"))
                 throw new ArgumentException($"knob '{name}' takes no count");
+            int most = name == "bias" ? 100 : 64;
+            if (!int.TryParse(knob[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) || count < 1 || count > most)
+                throw new ArgumentException(name == "bias" ? $"knob '{knob}': the percentage after ':' must be 1..100" : $"knob '{knob}': the count after ':' must be 1..64");
         }
 
         switch (name)
@@ -109,6 +111,7 @@ public sealed class VirtualArduCam : ArduCamModule
             case "gain": DigitalGain = on ? (count > 0 ? count : 2) : 1; break;
             case "no-init": NoInit = on; break;
             case "dsp-on": DspStaysOn = on; break;
+            case "bias": SymbolBiasPpm = on ? (count > 0 ? count : 11) * 10000 : 0; break;
             default: throw new ArgumentException($"unknown knob '{knob}'; known: {string.Join(", ", Knobs)}");
         }
     }
