@@ -133,12 +133,34 @@ public sealed class OutputFile : IDisposable
         return o;
     }
 
-    /// <summary>The file a symlink finally points to (the path itself when it is not a link).</summary>
+    /// <summary>Links followed at most, as Linux's path resolution allows (ELOOP beyond 40).</summary>
+    private const int MaxLinks = 40;
+
+    /// <summary>
+    /// The file a symlink finally points to (the path itself, made absolute, when it is not a link), one link at a time:
+    /// a relative target is taken from the folder the link is in. (.NET's ResolveLinkTarget took a bare name's relative
+    /// target from '/': `--out lnk.bin` wrote /tgt.bin.) A loop is refused as the kernel refuses it.
+    /// </summary>
     private static string ThroughLinks(string path, string option)
     {
         try
         {
-            return new FileInfo(path).LinkTarget == null ? path : File.ResolveLinkTarget(path, true)?.FullName ?? path;
+            string current = System.IO.Path.GetFullPath(path);
+            for (int links = 0; ; links++)
+            {
+                string target = new FileInfo(current).LinkTarget;
+                if (target == null)
+                {
+                    return current;
+                }
+
+                if (links == MaxLinks)
+                {
+                    throw new ModelException($"{option} {path}: too many levels of symbolic links (a loop?)");
+                }
+
+                current = System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(current)!, target));
+            }
         }
         catch (IOException e)
         {

@@ -129,6 +129,42 @@ namespace Qrng.Host.Tests
             Assert.Equal(["real.bin"], Directory.GetFileSystemEntries(Path.Combine(_dir, "data")).Select(Path.GetFileName));
         }
 
+        /// <summary>
+        /// Every shape of link given as --out, from the link's folder as the working directory: a link's target is
+        /// relative to the folder the link is in (a bare name's target was resolved against '/', issue 20 item 1).
+        /// </summary>
+        [Theory]
+        [InlineData("lnk.bin", "tgt.bin", "tgt.bin", null)]                 // a bare name, a relative target
+        [InlineData("./lnk.bin", "tgt.bin", "tgt.bin", null)]
+        [InlineData("lnk.bin", "{abs}/tgt.bin", "tgt.bin", null)]           // an absolute target
+        [InlineData("lnk.bin", "sub/tgt.bin", "sub/tgt.bin", null)]         // into a folder beside it
+        [InlineData("lnk.bin", "nonexist_target.bin", "nonexist_target.bin", null)]   // dangling: the target is created, as by '>'
+        [InlineData("lnk.bin", "chain1", "tgt.bin", null)]                  // lnk -> chain1 -> sub/../tgt.bin
+        [InlineData("lnk.bin", "loop2", null, "too many levels of symbolic links")]   // lnk -> loop2 -> lnk
+        [InlineData("lnk.bin", "sub", null, "is a directory")]              // a link to a folder
+        public void A_link_of_every_shape_is_written_where_it_points_or_refused(string name, string target, string written, string refused)
+        {
+            Directory.CreateDirectory(Path.Combine(_dir, "sub"));
+            File.WriteAllText(Path.Combine(_dir, "tgt.bin"), "old");
+            File.WriteAllText(Path.Combine(_dir, "sub", "tgt.bin"), "old");
+            File.CreateSymbolicLink(Path.Combine(_dir, "chain1"), "sub/../tgt.bin");
+            File.CreateSymbolicLink(Path.Combine(_dir, "loop2"), "lnk.bin");
+            File.CreateSymbolicLink(Path.Combine(_dir, "lnk.bin"), target.Replace("{abs}", _dir));
+            var (code, _, err) = QrngCliTests.QrngIn(_dir, "stream", "-n", "1K", "-o", name, "--seed", "6", "-q");
+            if (refused != null)
+            {
+                Assert.Equal(2, code);
+                Assert.Contains(refused, err);
+                Assert.Equal("old", File.ReadAllText(Path.Combine(_dir, "tgt.bin")));
+                return;
+            }
+
+            Assert.True(code == 0, err);
+            Assert.Equal(1024, new FileInfo(Path.Combine(_dir, written)).Length);
+            Assert.NotNull(new FileInfo(Path.Combine(_dir, "lnk.bin")).LinkTarget);     // the link stays a link
+            Assert.False(File.Exists("/" + Path.GetFileName(written)), "nothing written in /");
+        }
+
         [Fact]
         public async Task A_closed_pipe_stops_the_stream_at_once_quietly_with_status_141()
         {
