@@ -96,7 +96,7 @@ public sealed class Assessment
             progress?.Invoke("restart tests", 0, 1);
             restart = RestartTests.Run(matrix, o.Rows, o.Cols, hI, counting == "iid");
             progress?.Invoke("restart tests", 1, 1);
-            h = restart.Passed ? Math.Min(estimate, Math.Min(restart.HRows, restart.HCols)) : 0;
+            h = restart.Passed ? restart.MinEntropy : 0;             // §3.1.4.2: min(H_r, H_c, H_I)
             if (!restart.SanityPassed) notes.Add("the restart sanity check failed (§3.1.4.3): no entropy can be credited");
             else if (!restart.ValidationPassed) notes.Add("the restart validation failed: min(H_r, H_c) < H_I/2 (§3.1.4.2)");
         }

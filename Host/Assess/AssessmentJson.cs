@@ -87,6 +87,7 @@ public static class AssessmentJson
             Number(w, "hRows", r.HRows);
             Number(w, "hCols", r.HCols);
             w.WriteBoolean("validationPassed", r.ValidationPassed);
+            Number(w, "minEntropy", r.MinEntropy);
             w.WriteEndObject();
         }
         if (a.CountingTrack != null) w.WriteString("countingTrack", a.CountingTrack);

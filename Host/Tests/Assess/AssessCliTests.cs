@@ -80,6 +80,28 @@ namespace Qrng.Host.Tests.Assess
             }
         }
 
+        /// <summary>
+        /// SP 800-90B §3.1.4.2: the restart-tested entropy is min(H_r, H_c, H_I), H_I = min(claim, estimate); it was
+        /// min(estimate, H_r, H_c), which ignored the claim (1.99 where NIST's ea_restart says 1.96; issue 20 item 5).
+        /// </summary>
+        [Fact]
+        public void The_restart_tested_value_is_min_of_h_r_h_c_and_h_i()
+        {
+            string file = Write("seq.bin", FixtureData.Uniform(2, 5000, 48));
+            string m = Write("restart.bin", FixtureData.Uniform(2, 100 * 200, 49));
+            var (code, output, err) = QrngCliTests.Qrng("assess", file, "--track", "iid", "--claim", "1.5",
+                "--restart-matrix", m, "--rows", "100", "--cols", "200", "--json", "-", "-q");
+            Assert.True(code == 0, err);
+            using var doc = JsonDocument.Parse(output);
+            var r = doc.RootElement.GetProperty("restart");
+            double hI = r.GetProperty("hI").GetDouble(), hRows = r.GetProperty("hRows").GetDouble(), hCols = r.GetProperty("hCols").GetDouble();
+            Assert.Equal(1.5, hI);
+            Assert.True(hRows > hI && hCols > hI, $"this matrix supports more than the claim: {hRows}, {hCols}");
+            Assert.Equal(Math.Min(Math.Min(hRows, hCols), hI), doc.RootElement.GetProperty("minEntropy").GetDouble());
+            Assert.Equal(hI, r.GetProperty("minEntropy").GetDouble());
+            Assert.Equal(1 - Math.Pow(0.99, 1.0 / 300), r.GetProperty("alpha").GetDouble(), 15);
+        }
+
         [Fact]
         public void A_restart_matrix_is_checked_and_reported()
         {
