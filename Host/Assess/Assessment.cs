@@ -15,6 +15,8 @@ public sealed class AssessmentOptions
     public string RestartMatrix { get; init; }
     public int Rows { get; init; } = 1000;
     public int Cols { get; init; } = 1000;
+    /// <summary>Assess the low <see cref="BitsPerSample"/> bits of bytes that have more set (else such a file is refused).</summary>
+    public bool Mask { get; init; }
 
     /// <summary>The firmware's claim: 0.98 bit per bit of sample.</summary>
     public static double DefaultClaim(int bits) => 0.98 * bits;
@@ -47,21 +49,34 @@ public sealed class Assessment
     /// <summary>Progress: phase name, work done, work total.</summary>
     public delegate void Progress(string phase, double done, double total);
 
+    /// <summary>
+    /// Bytes with bits above the sample width are not samples of that width: NIST's tools refuse such a file, and so
+    /// does this one unless <see cref="AssessmentOptions.Mask"/> asks for the low bits.
+    /// </summary>
+    private static void Narrow(SampleSet s, string path, AssessmentOptions o)
+    {
+        if (s.HighBitsMasked && !o.Mask)
+            throw new AssessException($"{path} has bits above the low {o.BitsPerSample} set (byte 0x{s.FirstWideByte:X2} at offset {s.FirstWideOffset:N0}): "
+                + $"not {o.BitsPerSample}-bit samples, which NIST's tools refuse; --bits 8 assesses bytes, --mask the low {o.BitsPerSample} bits of each");
+    }
+
     public static Assessment Run(string path, AssessmentOptions o, Progress progress = null)
     {
         if (o.BitsPerSample < 1 || o.BitsPerSample > 8) throw new AssessException($"--bits must be 1..8, got {o.BitsPerSample}");
         if (!(o.Claim > 0) || o.Claim > o.BitsPerSample) throw new AssessException($"--claim must be in (0, {o.BitsPerSample}] bits per {o.BitsPerSample}-bit sample, got {o.Claim}");
         var samples = SampleSet.Load(path, o.BitsPerSample);
+        Narrow(samples, path, o);
         SampleSet matrix = null;
         if (o.RestartMatrix != null)
         {
             matrix = SampleSet.Load(o.RestartMatrix, o.BitsPerSample);
+            Narrow(matrix, o.RestartMatrix, o);
             if ((long)o.Rows * o.Cols != matrix.Length)
                 throw new AssessException($"{o.RestartMatrix}: {matrix.Length} samples, expected --rows × --cols = {o.Rows} × {o.Cols} = {(long)o.Rows * o.Cols}");
         }
         var notes = new List<string>();
         if (samples.Length < SampleSet.RecommendedSamples) notes.Add($"{samples.Length:N0} samples: SP 800-90B asks for at least {SampleSet.RecommendedSamples:N0}; the bounds are wider");
-        if (samples.HighBitsMasked) notes.Add($"bytes had bits above the low {o.BitsPerSample} set: they were ignored (NIST's tool refuses such files)");
+        if (samples.HighBitsMasked) notes.Add($"--mask: the low {o.BitsPerSample} bits of each byte were assessed; bytes had bits above them set, which were ignored");
         if (samples.AlphabetSize < 2) notes.Add("every sample has the same value: no entropy");
         string sha;
         using (var f = System.IO.File.OpenRead(path)) sha = Convert.ToHexStringLower(SHA256.HashData(f));

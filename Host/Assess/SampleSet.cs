@@ -25,6 +25,9 @@ public sealed class SampleSet
     public byte MaxSymbol { get; }
     /// <summary>True when some input byte had bits above <see cref="BitsPerSymbol"/> set (they were masked off).</summary>
     public bool HighBitsMasked { get; }
+    /// <summary>The first byte with bits above <see cref="BitsPerSymbol"/> set, and its offset (−1: none).</summary>
+    public byte FirstWideByte { get; }
+    public long FirstWideOffset { get; } = -1;
     public int Length => Raw.Length;
     /// <summary>Binary data in the sense of §5/§6.3: exactly two distinct values (whatever their width).</summary>
     public bool IsBinary => AlphabetSize == 2;
@@ -41,6 +44,12 @@ public sealed class SampleSet
         for (int i = 0; i < bytes.Length; i++)
         {
             byte v = (byte)(bytes[i] & mask);
+            if (v != bytes[i] && !high)
+            {
+                FirstWideByte = bytes[i];
+                FirstWideOffset = i;
+            }
+
             high |= v != bytes[i];
             Raw[i] = v;
             seen[v] = 1;

@@ -21,9 +21,10 @@ public static class AssessCommand
         var cols = new Option<int>("--cols") { HelpName = "C", Description = "samples per restart in the restart matrix", DefaultValueFactory = _ => 1000 };
         var seed = new Option<ulong>("--seed") { HelpName = "N", Description = "seed of the permutation tests' shuffles (same seed, same counts)", DefaultValueFactory = _ => IidTrack.DefaultSeed };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress bar" };
+        var mask = new Option<bool>("--mask") { Description = "assess the low --bits bits of each byte (without it, a byte with higher bits set is refused, as NIST's tools refuse it)" };
         var c = new Command("assess", "SP 800-90B entropy assessment of raw samples (non-IID and IID tracks, restart tests) against the claimed min-entropy");
         c.Arguments.Add(file);
-        foreach (Option o in new Option[] { bits, claim, track, json, restart, rows, cols, seed, quiet }) c.Options.Add(o);
+        foreach (Option o in new Option[] { bits, claim, track, json, restart, rows, cols, seed, quiet, mask }) c.Options.Add(o);
         c.SetAction(p => Output.Run(() =>
         {
             int b = p.GetValue(bits);
@@ -43,7 +44,7 @@ public static class AssessCommand
             var options = new AssessmentOptions
             {
                 BitsPerSample = b, Claim = p.GetValue(claim) ?? AssessmentOptions.DefaultClaim(b), Track = t,
-                Seed = p.GetValue(seed), RestartMatrix = matrix, Rows = p.GetValue(rows), Cols = p.GetValue(cols),
+                Seed = p.GetValue(seed), RestartMatrix = matrix, Rows = p.GetValue(rows), Cols = p.GetValue(cols), Mask = p.GetValue(mask),
             };
             string jsonPath = p.GetValue(json);
             using OutputFile report = Output.Open(jsonPath, "--json");

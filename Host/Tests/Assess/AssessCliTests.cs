@@ -81,6 +81,29 @@ namespace Qrng.Host.Tests.Assess
         }
 
         /// <summary>
+        /// Bytes with bits above --bits are not samples of that width: refused, as NIST's tools refuse them, unless the
+        /// user asks for the low bits with --mask (a file of DRBG bytes was "SUPPORTED" at --bits 2; issue 20 item 6).
+        /// </summary>
+        [Fact]
+        public void Bytes_wider_than_the_samples_are_refused_unless_masked()
+        {
+            var bytes = new byte[20000];
+            new Random(5).NextBytes(bytes);
+            string file = Write("drbg.bin", bytes);
+            var (code, output, err) = QrngCliTests.Qrng("assess", file, "--track", "non-iid", "-q");
+            Assert.Equal(2, code);
+            Assert.Equal("", output);
+            Assert.Single(err.Trim().Split('\n'));
+            Assert.Contains("has bits above the low 2 set (byte 0x", err);
+            Assert.Contains("--mask", err);
+            (code, output, err) = QrngCliTests.Qrng("assess", file, "--track", "non-iid", "--mask", "-q");
+            Assert.True(code is 0 or 3, err);
+            Assert.Contains("--mask: the low 2 bits of each byte were assessed", output + err);
+            (code, _, err) = QrngCliTests.Qrng("assess", file, "--bits", "8", "--track", "non-iid", "-q");
+            Assert.True(code is 0 or 3, err);                        // 8-bit samples: every byte is one
+        }
+
+        /// <summary>
         /// SP 800-90B §3.1.4.2: the restart-tested entropy is min(H_r, H_c, H_I), H_I = min(claim, estimate); it was
         /// min(estimate, H_r, H_c), which ignored the claim (1.99 where NIST's ea_restart says 1.96; issue 20 item 5).
         /// </summary>
