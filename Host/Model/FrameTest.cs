@@ -9,6 +9,9 @@ namespace Qrng.Model;
 /// </summary>
 public sealed record FrameTestConfig(int TMinus, int TPlus, int NMinus, int NPlus)
 {
+    /// <summary>As the reports print it (not the record's own "FrameTestConfig { … }").</summary>
+    public override string ToString() => $"T- = {TMinus}, T+ = {TPlus}, N- = {NMinus}, N+ = {NPlus}";
+
     /// <summary>The paper's Fig. 8 configuration (64 pixels).</summary>
     public static readonly FrameTestConfig Paper = new(64, 940, 1, 1);
 

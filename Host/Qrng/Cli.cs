@@ -9,6 +9,15 @@ namespace Qrng.Cli;
 /// </summary>
 public static class QrngCli
 {
+    /// <summary>A parse error in a user's words: .NET type names (System.Nullable`1[System.Int32]) become what to type.</summary>
+    internal static string Plain(string message) => System.Text.RegularExpressions.Regex.Replace(message, @" as expected type '([^']+)'\.?", m =>
+    {
+        string t = m.Groups[1].Value;
+        string what = t.Contains("UInt") ? "a non-negative integer" : t.Contains("Int32") || t.Contains("Int64") ? "an integer"
+            : t.Contains("Double") || t.Contains("Single") ? "a number" : t.Contains("Boolean") ? "true or false" : "a value of another kind";
+        return $": expected {what}.";
+    });
+
     public const int Ok = 0, Missed = 1, BadInput = 2, Unhealthy = 3, NoDevice = 4, DeviceGone = 5, Timeout = 6, LineErrors = 7, AuthFailed = 8, Rejected = 9;
     public const int InternalError = 70, BrokenPipe = 141;
 
@@ -57,7 +66,7 @@ public static class QrngCli
                     command = c.Name + " " + command;
                 }
 
-                return Output.Error(string.Join(" ", result.Errors.Select(e => e.Message)) + $" (see 'qrng {command}')");
+                return Output.Error(string.Join(" ", result.Errors.Select(e => Plain(e.Message))) + $" (see 'qrng {command}')");
             }
 
             return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });

@@ -84,6 +84,7 @@ namespace Qrng.Host.Tests
             var (code, output, _) = Qrng("model", "failure", "--from", "100", "--to", "1100", "--points", "21", "--plot", f);
             Assert.Equal(0, code);
             Assert.Contains("P(fail) <= 1e-6 at every grid point from mu_e = 150 to 1000", output);
+            Assert.Contains("T- = 64, T+ = 940, N- = 1, N+ = 1", output);         // not the record's "FrameTestConfig { … }"
             AssertPng(a); AssertPng(b); AssertPng(f);
         }
 

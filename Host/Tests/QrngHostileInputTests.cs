@@ -215,6 +215,9 @@ namespace Qrng.Host.Tests
             { ["model", "failure", "--efficiencies", "{nan}"], "finite" },
 
             // model thresholds: nothing the firmware's FirmwareConfig.Validate() refuses is printed
+            { ["stream", "-n", "1K", "-o", "{out}", "--seed", "abc"], "Cannot parse argument 'abc' for option '--seed': expected an integer." },
+            { ["assess", "{out}", "--seed", "-1"], "expected a non-negative integer" },
+            { ["model", "hmin", "--mu-e", "many"], "expected a number" },
             { ["model", "thresholds", "--epsilon", "0"], "epsilon" },
             { ["model", "thresholds", "--h-low", "1.5"], "H_l" },
             { ["model", "thresholds", "--delta", "NaN"], "delta" },
