@@ -566,6 +566,7 @@ namespace Qrng.Firmware.Tests
         [DataRow("output.bytes_per_frame = 65536", "an ESP32 without PSRAM")]
         [DataRow("output.mode = fast", "drbg or full-entropy")]
         [DataRow("health.seed_margin_percent = 50", "SP 800-90A's minimum")]
+        [DataRow("health.t_minus = 60\n# again\nhealth.t_minus = 70", "line 3: health.t_minus is set twice (also on line 1)")]
         public static void Bad_config_lines_are_refused_with_a_reason(string text, string expected)
         {
             try

@@ -111,6 +111,7 @@ namespace Qrng.Firmware
         public void Apply(string text)
         {
             string[] lines = text.Split('\n');
+            string[] keys = new string[lines.Length];            // a key twice is a mistake, not "the last one wins"
             for (int i = 0; i < lines.Length; i++)
             {
                 string line = lines[i];
@@ -132,7 +133,18 @@ namespace Qrng.Firmware
                     throw new ConfigException("line " + (i + 1) + ": expected 'key = value', got '" + line + "'");
                 }
 
-                Set(line.Substring(0, eq).Trim(), line.Substring(eq + 1).Trim(), i + 1);
+                string key = line.Substring(0, eq).Trim();
+                for (int j = 0; j < i; j++)
+                {
+                    // null first: on nanoCLR an unassigned string[] element compared with == crashed the interpreter (docs/nanoclr.md)
+                    if (keys[j] != null && keys[j] == key)
+                    {
+                        throw new ConfigException("line " + (i + 1) + ": " + key + " is set twice (also on line " + (j + 1) + ")");
+                    }
+                }
+
+                keys[i] = key;
+                Set(key, line.Substring(eq + 1).Trim(), i + 1);
             }
 
             Validate();

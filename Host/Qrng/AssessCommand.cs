@@ -39,6 +39,8 @@ public static class AssessCommand
             string matrix = p.GetValue(restart);
             if (matrix != null && !File.Exists(matrix))
                 throw new ModelException(Directory.Exists(matrix) ? $"--restart-matrix {matrix} is a directory" : $"--restart-matrix: file not found: {matrix}");
+            if (p.GetValue(rows) < 1 || p.GetValue(cols) < 1)
+                throw new ModelException($"--rows and --cols: positive counts of restarts and of samples per restart, got {p.GetValue(rows)} and {p.GetValue(cols)}");
             if (matrix == null && (p.GetResult(rows) is { Implicit: false } || p.GetResult(cols) is { Implicit: false }))
                 throw new ModelException("--rows and --cols describe a restart matrix: give it with --restart-matrix FILE");
             var options = new AssessmentOptions

@@ -99,8 +99,7 @@ public static class DeviceCommands
         o.AddTo(c);
         c.SetAction(p => Output.Run(() =>
         {
-            long n = StreamCommand.ParseSize(p.GetValue(samples), "--samples");
-            if (n > MaxSamples) throw new ModelException($"--samples: at most {MaxSamples:N0} (2^28) in one contiguous export, got {n:N0}");
+            long n = StreamCommand.ParseSize(p.GetValue(samples), "--samples", MaxSamples);   // 2^28: RAW's limit, one contiguous export
             string outPath = p.GetValue(output);
             o.Validate(p);
             using OutputFile file = OutputFile.Open(outPath);

@@ -470,6 +470,8 @@ public static class HilCommand
             if (r < 10 || r > 65535) throw new ModelException($"--restarts: 10 to 65535, got {r}");
             if (cols < 10 || cols > 65535) throw new ModelException($"--restart-samples: 10 to 65535, got {cols}");
             if ((long)r * cols > DeviceProtocol.MaxRawSymbols) throw new ModelException($"--restarts x --restart-samples: at most {DeviceProtocol.MaxRawSymbols:N0}");
+            if ((long)r * cols < SampleSet.MinimumSamples)
+                throw new ModelException($"--restarts x --restart-samples: at least {SampleSet.MinimumSamples:N0} symbols for the restart assessment, got {r} x {cols} = {r * cols:N0}");
             long size = StreamCommand.ParseSize(p.GetValue(bytes));
             if (size < StreamChecks.FipsBits / 8 || size > int.MaxValue)
                 throw new ModelException($"--bytes: {StreamChecks.FipsBits / 8:N0} (the FIPS 140-2 tests' 20,000 bits) to 2G, got {size:N0}");

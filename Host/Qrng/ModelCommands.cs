@@ -149,8 +149,14 @@ public static class ModelCommands
     private static readonly Option<int> PixelsOpt = new("--pixels") { Description = "pixels per frame, uniformly lit", DefaultValueFactory = _ => 64 };
     private static readonly Option<string> EffOpt = new("--efficiencies") { Description = "file with one relative pixel efficiency per line (measured light distribution); overrides --pixels" };
 
-    private static LightDistribution Light(ParseResult p) =>
-        p.GetValue(EffOpt) is string f ? LightDistribution.Load(f) : LightDistribution.Uniform(p.GetValue(PixelsOpt));
+    private static LightDistribution Light(ParseResult p)
+    {
+        if (p.GetValue(EffOpt) is string f) return LightDistribution.Load(f);
+        int pixels = p.GetValue(PixelsOpt);
+        if (pixels < 1 || pixels > Qrng.Drivers.ArduCamOv2640.MaxPixels)
+            throw new ModelException($"--pixels: 1 to {Qrng.Drivers.ArduCamOv2640.MaxPixels:N0} (the firmware's largest frame), got {pixels:N0}");
+        return LightDistribution.Uniform(pixels);
+    }
 
     private static Option<int> IntOpt(string name, string desc, int d) => new(name) { Description = desc, DefaultValueFactory = _ => d };
 
@@ -269,8 +275,12 @@ public static class ModelCommands
         }
 
         string text = c.ToFirmwareConfig() + $"sensor.width = {s.Width}\nsensor.height = {s.Height}\n";
+        // the heap is the board's (device.heap_bytes), not this command's: checked with room, and said when an ESP32
+        // without PSRAM would refuse the frame
+        try { new FirmwareConfig().Apply("device.heap_bytes = 1073741824\n" + text); }
+        catch (ConfigException e) { throw new ModelException($"the firmware would refuse this configuration: {e.Message}"); }
         try { new FirmwareConfig().Apply(text); }
-        catch (ConfigException e) { throw new ModelException($"the firmware would refuse this configuration ({e.Message}):\n{text}"); }
+        catch (ConfigException e) { return text + $"# note: {e.Message}: set device.heap_bytes for a board with PSRAM\n"; }
         return text;
     }
 

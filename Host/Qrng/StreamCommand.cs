@@ -19,7 +19,7 @@ public static class StreamCommand
     /// <summary>Seconds without a byte from a board (--port) before giving up.</summary>
     public const int SerialSilenceSeconds = 5;
 
-    public static long ParseSize(string text, string option = "--bytes")
+    public static long ParseSize(string text, string option = "--bytes", long most = 1L << 40)
     {
         string t = (text ?? "").Trim();
         long mult = 1;
@@ -28,8 +28,10 @@ public static class StreamCommand
             char last = char.ToUpperInvariant(t[^1]);
             if (last is 'K' or 'M' or 'G') { mult = last == 'K' ? 1L << 10 : last == 'M' ? 1L << 20 : 1L << 30; t = t[..^1]; }
         }
+        string limit = most == 1L << 40 ? "1024G" : most.ToString("N0", CultureInfo.InvariantCulture);
         if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n < 1 || n > (1L << 40) / mult)
-            throw new ModelException($"{option}: expected a positive count like 1000000, 64K, 10M or 1G (K = 1024, M = 1024², G = 1024³; at most 1024G), got '{text}'");
+            throw new ModelException($"{option}: expected a positive count like 1000000, 64K, 10M or 1G (K = 1024, M = 1024², G = 1024³; at most {limit}), got '{text}'");
+        if (n * mult > most) throw new ModelException($"{option}: at most {limit}, got {n * mult:N0}");
         return n * mult;
     }
 

@@ -204,6 +204,13 @@ namespace Qrng.Host.Tests
             Assert.Equal(1280, cfg.PixelCount);
             Assert.Equal((40, 32), (cfg.Width, cfg.Height));
 
+            // a real window an ESP32 without PSRAM has no heap for: printed, with a note (not a refusal with "\x0a" in it)
+            (code, output, err) = QrngCliTests.Qrng("model", "thresholds", "--pixels", "4096", "--h-low", "0.97");
+            Assert.True(code is 0 or 1, err);
+            Assert.Contains("sensor.width = 64\nsensor.height = 64\n# note: needs about", output);
+            Assert.Contains("set device.heap_bytes for a board with PSRAM", output);
+            Assert.DoesNotContain("\\x0a", output + err);
+
             // a pixel count no window has (60; the paper's 64): the design for the model's array, as comments only
             (code, output, err) = QrngCliTests.Qrng("model", "thresholds", "--pixels", "60", "--h-low", "0.97");
             Assert.True(code == 0, err);
