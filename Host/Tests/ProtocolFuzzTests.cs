@@ -218,7 +218,7 @@ namespace Qrng.Host.Tests
             Wire.Put32(n, 0, 64);
             var (data, complete) = Ask(rig, Wire.Read, BoardRig.CheckSeq + 2, n, 1000);
             Assert.True(complete, "no complete reply to a READ of 64 bytes within 1000 loop iterations");
-            Assert.All(data, f => Assert.Equal(Wire.Read | Wire.ReplyBit, f.Type));
+            Assert.All(data, f => Assert.True(f.Type == (Wire.Read | Wire.ReplyBit), $"a reply of type 0x{f.Type:X2} to the READ; the board says: {rig.Board.Status.Summary()}"));
             Assert.Equal(64, data.Sum(f => f.Payload.Length - DeviceProtocol.DataHeader));
         }
 
