@@ -76,7 +76,7 @@ namespace Qrng.Emulator
         }
 
         /// <summary>
-        /// Ticks per KiB of DRBG output framed as DATA replies (docs/protocol.md), what DeviceProtocol does for a READ:
+        /// Ticks per KiB of DRBG output framed as DATA replies (docs/protocol.md), what ReadOperation does for a READ:
         /// the bytes copied into the frame, the DATA header, FrameWriter's header and CRC-32, the frame written (to a
         /// counting sink) and cleared; no HMAC. 4 KiB blocks, as the engine makes them: 5 frames each.
         /// </summary>
@@ -103,7 +103,7 @@ namespace Qrng.Emulator
 
         private static void FrameBlock(FrameWriter writer, IByteSink sink, byte[] block, int seq)
         {
-            const int P = FrameWriter.PayloadOffset, H = DeviceProtocol.DataHeader, Max = Wire.MaxReplyPayload - DeviceProtocol.DataHeader;
+            const int P = FrameWriter.PayloadOffset, H = ReadOperation.DataHeader, Max = Wire.MaxReplyPayload - ReadOperation.DataHeader;
             byte[] f = writer.Buffer;
             int part = 0;
             for (int at = 0; at < block.Length; at += Max)

@@ -25,7 +25,7 @@ namespace Qrng.Firmware.Tests
         {
             get
             {
-                int skip = Type == Wire.Error ? 2 : DeviceProtocol.TextHeader;
+                int skip = Type == Wire.Error ? 2 : Replies.TextHeader;
                 var c = new char[Payload.Length - skip];
                 for (int i = 0; i < c.Length; i++)
                 {
@@ -377,7 +377,7 @@ namespace Qrng.Firmware.Tests
                 lastReseeds = r;
                 Assert.AreEqual(i < frames.Length - 1, f.More, "MORE on all but the last");
                 Assert.AreEqual(0, f.Flags & Wire.FlagRaw, "DATA is never marked raw");
-                total += f.Payload.Length - DeviceProtocol.DataHeader;
+                total += f.Payload.Length - ReadOperation.DataHeader;
             }
 
             Assert.AreEqual(40000, total, "exactly n bytes");
@@ -399,7 +399,7 @@ namespace Qrng.Firmware.Tests
             Reply[] frames = line.Pending();
             Reply last = frames[frames.Length - 1];
             Assert.AreEqual(Wire.Read | Wire.ReplyBit, last.Type);
-            Assert.AreEqual(DeviceProtocol.DataHeader, last.Payload.Length, "an empty DATA frame: output stopped");
+            Assert.AreEqual(ReadOperation.DataHeader, last.Payload.Length, "an empty DATA frame: output stopped");
             Assert.AreEqual((int)EngineState.StartupTest, (int)last.Payload[4], "with the engine's new state");
             Assert.AreEqual((int)Fault.FrameLow, (int)last.Payload[5], "and the fault");
             Assert.IsTrue(last.More, "the READ is still open");
@@ -412,7 +412,7 @@ namespace Qrng.Firmware.Tests
             Assert.IsTrue(end.Text.IndexOf("LED at full duty") >= 0, end.Text);
             for (int i = 0; i < rest.Length - 1; i++)
             {
-                Assert.AreEqual(DeviceProtocol.DataHeader, rest[i].Payload.Length, "not a byte while unhealthy");
+                Assert.AreEqual(ReadOperation.DataHeader, rest[i].Payload.Length, "not a byte while unhealthy");
             }
 
             Reply refused = line.Ask(Wire.Read, 2, BoardLine.U32(10), 2);
@@ -438,10 +438,10 @@ namespace Qrng.Firmware.Tests
                 Assert.AreEqual(Wire.FlagRaw, f.Flags & Wire.FlagRaw, "every frame is marked raw");
                 Assert.AreEqual(i, Wire.Get32(f.Payload, 0));
                 int n = Wire.Get16(f.Payload, 4);
-                Assert.AreEqual(DeviceProtocol.RawHeader + ((n + 3) / 4), f.Payload.Length);
+                Assert.AreEqual(RawOperation.Header + ((n + 3) / 4), f.Payload.Length);
                 for (int k = 0; k < n; k++)
                 {
-                    counts[(f.Payload[DeviceProtocol.RawHeader + (k >> 2)] >> (6 - (2 * (k & 3)))) & 3]++;
+                    counts[(f.Payload[RawOperation.Header + (k >> 2)] >> (6 - (2 * (k & 3)))) & 3]++;
                 }
 
                 symbols += n;

@@ -17,7 +17,7 @@ namespace Qrng.Benchmarks
     public class FramingBenchmarks
     {
         private const int KiB = 64, Bytes = KiB * 1024;
-        private const int P = FrameWriter.PayloadOffset, Data = Wire.MaxReplyPayload - DeviceProtocol.DataHeader;
+        private const int P = FrameWriter.PayloadOffset, Data = Wire.MaxReplyPayload - ReadOperation.DataHeader;
         private readonly byte[] _drbg = new byte[Bytes];
         private readonly byte[] _nonce = new byte[Wire.NonceLength];
         private readonly CountingSink _sink = new();
@@ -43,7 +43,7 @@ namespace Qrng.Benchmarks
             _copy = new byte[Wire.MaxReplyPayload];
         }
 
-        /// <summary>What the device's DeviceProtocol.Write and FlushData do for a READ of 64 KiB.</summary>
+        /// <summary>What the device's ReadOperation.Write and Flush do for a READ of 64 KiB.</summary>
         [Benchmark(OperationsPerInvoke = KiB, Description = "device: DATA frames built, per KiB")]
         public long Build()
         {
@@ -70,8 +70,8 @@ namespace Qrng.Benchmarks
                         if (!HmacSha256.Equal(_copy, 0, _reader.Buffer, _reader.MacOffset, Wire.MacLength)) throw new InvalidOperationException("HMAC");
                     }
 
-                    Buffer.BlockCopy(_reader.Buffer, P + DeviceProtocol.DataHeader, _copy, 0, length - DeviceProtocol.DataHeader);
-                    got += length - DeviceProtocol.DataHeader;
+                    Buffer.BlockCopy(_reader.Buffer, P + ReadOperation.DataHeader, _copy, 0, length - ReadOperation.DataHeader);
+                    got += length - ReadOperation.DataHeader;
                 }
                 while (_reader.Event != FrameReader.None);
             }
@@ -87,11 +87,11 @@ namespace Qrng.Benchmarks
             for (int at = 0; at < Bytes; at += Data)
             {
                 int n = Math.Min(Data, Bytes - at);
-                Array.Copy(_drbg, at, f, P + DeviceProtocol.DataHeader, n);
+                Array.Copy(_drbg, at, f, P + ReadOperation.DataHeader, n);
                 Wire.Put32(f, P, part++);
                 f[P + 4] = (byte)EngineState.Streaming;
                 Wire.Put32(f, P + 6, 1);
-                _writer.Send(sink, Wire.Read | Wire.ReplyBit, at + n < Bytes ? Wire.FlagMore : 0, 7, DeviceProtocol.DataHeader + n, _mac, _nonce);
+                _writer.Send(sink, Wire.Read | Wire.ReplyBit, at + n < Bytes ? Wire.FlagMore : 0, 7, ReadOperation.DataHeader + n, _mac, _nonce);
             }
         }
     }

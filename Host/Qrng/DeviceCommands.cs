@@ -16,7 +16,7 @@ namespace Qrng.Cli;
 public static class DeviceCommands
 {
     /// <summary>The most raw symbols one export carries (the firmware's RAW limit, 2^28).</summary>
-    public const int MaxSamples = DeviceProtocol.MaxRawSymbols;
+    public const int MaxSamples = RawOperation.MaxSymbols;
 
     public static IEnumerable<Command> Build() =>
         [Read(), Raw(), RestartRaw(), Info(), Status(), SelfTest(), Config(), Feed(), List(), BoardCommand(), UdevId()];

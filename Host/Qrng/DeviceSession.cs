@@ -38,7 +38,7 @@ public sealed class ReplyFrame
     public int ErrorCode => Type == Wire.Error && Payload.Length > 0 ? Payload[0] : 0;
 
     /// <summary>An ERROR's text, or a text frame's text after its part number.</summary>
-    public string Text => Ascii(Payload, Type == Wire.Error ? 2 : DeviceProtocol.TextHeader);
+    public string Text => Ascii(Payload, Type == Wire.Error ? 2 : Replies.TextHeader);
 
     private static string Ascii(byte[] b, int from)
     {
@@ -400,7 +400,7 @@ public sealed class DeviceSession : IDisposable
                 throw Refused("READ", f);
             }
 
-            if (f.Type != (Wire.Read | Wire.ReplyBit) || f.IsRaw || f.Payload.Length < DeviceProtocol.DataHeader)
+            if (f.Type != (Wire.Read | Wire.ReplyBit) || f.IsRaw || f.Payload.Length < ReadOperation.DataHeader)
                 throw new DeviceException(QrngCli.LineErrors, $"{Name}: a reply to READ of type 0x{f.Type:X2} with {f.Payload.Length} bytes (not a DATA frame)");
             if (f.Part < nextPart) continue;                       // a part number going back: a repeated frame, never new bytes
             if (f.Part != nextPart) LostFrames += f.Part - nextPart;
@@ -408,12 +408,12 @@ public sealed class DeviceSession : IDisposable
             LastState = f.Payload[4];
             LastFault = f.Payload[5];
             LastReseeds = (uint)Wire.Get32(f.Payload, 6);
-            int bytes = f.Payload.Length - DeviceProtocol.DataHeader;
+            int bytes = f.Payload.Length - ReadOperation.DataHeader;
             if (got + bytes > chunk)
                 throw new DeviceException(QrngCli.LineErrors, $"{Name}: the device sent more bytes than the READ asked for ({got + bytes} of {chunk})");
             if (bytes > 0)
             {
-                sink(f.Payload, DeviceProtocol.DataHeader, bytes);
+                sink(f.Payload, ReadOperation.DataHeader, bytes);
                 got += bytes;
                 lastData = last;
                 progress?.Invoke(before + got);
@@ -437,7 +437,7 @@ public sealed class DeviceSession : IDisposable
     private DeviceException Stopped(string what)
     {
         // the last DATA frame's state and fault, unless STATUS answers
-        string why = Why($"state_name={DeviceProtocol.StateName((EngineState)LastState)}\nreason={EngineStatus.Describe((Fault)LastFault, 0)}\n");
+        string why = Why($"state_name={StatusCommand.StateName((EngineState)LastState)}\nreason={EngineStatus.Describe((Fault)LastFault, 0)}\n");
         try
         {
             why = Why(AskText(Wire.Status, null, Math.Min(TimeoutMs, 2000)));
@@ -519,8 +519,8 @@ public sealed class DeviceSession : IDisposable
             }
 
             if (broken) continue;                                  // the run is lost: wait for CANCEL's reply
-            int count = f.Payload.Length >= DeviceProtocol.RawHeader ? Wire.Get16(f.Payload, 4) : -1;
-            if (f.Type != (Wire.Raw | Wire.ReplyBit) || !f.IsRaw || count < 0 || f.Payload.Length != DeviceProtocol.RawHeader + ((count + 3) / 4) || got + count > n)
+            int count = f.Payload.Length >= RawOperation.Header ? Wire.Get16(f.Payload, 4) : -1;
+            if (f.Type != (Wire.Raw | Wire.ReplyBit) || !f.IsRaw || count < 0 || f.Payload.Length != RawOperation.Header + ((count + 3) / 4) || got + count > n)
                 throw new DeviceException(QrngCli.LineErrors, $"{Name}: a reply to RAW of type 0x{f.Type:X2}, flags {f.Flags}, {f.Payload.Length} bytes: not a RAW frame of this export");
             if (f.Part != nextPart)
             {
@@ -530,7 +530,7 @@ public sealed class DeviceSession : IDisposable
             }
 
             nextPart++;
-            Unpack(f.Payload, DeviceProtocol.RawHeader, count, symbols, got);
+            Unpack(f.Payload, RawOperation.Header, count, symbols, got);
             got += count;
             progress?.Invoke(got);
             if (!f.More)
@@ -615,16 +615,16 @@ public sealed class DeviceSession : IDisposable
                 }
                 else
                 {
-                    int restart = f.Payload.Length >= DeviceProtocol.RestartRawHeader ? Wire.Get16(f.Payload, 4) : -1;
+                    int restart = f.Payload.Length >= RestartRawOperation.Header ? Wire.Get16(f.Payload, 4) : -1;
                     int count = restart >= 0 ? Wire.Get16(f.Payload, 6) : -1;
                     if (f.Type != (Wire.RestartRaw | Wire.ReplyBit) || !f.IsRaw || restart >= rows.Count || count < 0
-                        || f.Payload.Length != DeviceProtocol.RestartRawHeader + ((count + 3) / 4))
+                        || f.Payload.Length != RestartRawOperation.Header + ((count + 3) / 4))
                         throw new DeviceException(QrngCli.LineErrors, $"{Name}: a reply to RESTART-RAW of type 0x{f.Type:X2}, flags {f.Flags}, {f.Payload.Length} bytes: not a RESTART-RAW frame of this request");
                     if (f.Part != nextPart) LostFrames += Math.Max(1, f.Part - nextPart);
                     nextPart = f.Part + 1;
                     if (filled[restart] + count <= n)
                     {
-                        Unpack(f.Payload, DeviceProtocol.RestartRawHeader, count, matrix, ((long)rows[restart] * n) + filled[restart]);
+                        Unpack(f.Payload, RestartRawOperation.Header, count, matrix, ((long)rows[restart] * n) + filled[restart]);
                     }
 
                     filled[restart] += count;                      // over n (cannot happen on a sane line): the row is redone

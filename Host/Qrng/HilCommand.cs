@@ -167,7 +167,7 @@ public sealed class HilRun
         Refusal(P, "unknown command", 0x3E, null, Wire.ErrUnknownCommand);
         Refusal(P, "INFO with a payload", Wire.Info, [1], Wire.ErrBadLength);
         Refusal(P, "READ 0 bytes", Wire.Read, DeviceSession.U32(0), Wire.ErrBadArgument);
-        Refusal(P, "RAW beyond its limit", Wire.Raw, DeviceSession.U32(DeviceProtocol.MaxRawSymbols + 1), Wire.ErrBadArgument);
+        Refusal(P, "RAW beyond its limit", Wire.Raw, DeviceSession.U32(RawOperation.MaxSymbols + 1), Wire.ErrBadArgument);
         Refusal(P, "RESTART-RAW of 0 rows", Wire.RestartRaw, [0, 0, 0, 0], Wire.ErrBadArgument);
         Refusal(P, "a frame with a bad CRC-32", Wire.Info, null, Wire.ErrBadCrc, f => { f[^1] ^= 0x5A; return f; });
         Refusal(P, "a frame longer than requests may be", Wire.ConfigSet, new byte[Wire.MaxRequestPayload + 1], Wire.ErrBadLength);
@@ -475,11 +475,11 @@ public static class HilCommand
         c.SetAction(p => Output.Run(() =>
         {
             int n = p.GetValue(samples), r = p.GetValue(restarts), cols = p.GetValue(restartSamples);
-            if (n < SampleSet.MinimumSamples || n > DeviceProtocol.MaxRawSymbols)
-                throw new ModelException($"--samples: {SampleSet.MinimumSamples:N0} to {DeviceProtocol.MaxRawSymbols:N0}, got {n:N0}");
+            if (n < SampleSet.MinimumSamples || n > RawOperation.MaxSymbols)
+                throw new ModelException($"--samples: {SampleSet.MinimumSamples:N0} to {RawOperation.MaxSymbols:N0}, got {n:N0}");
             if (r < 10 || r > 65535) throw new ModelException($"--restarts: 10 to 65535, got {r}");
             if (cols < 10 || cols > 65535) throw new ModelException($"--restart-samples: 10 to 65535, got {cols}");
-            if ((long)r * cols > DeviceProtocol.MaxRawSymbols) throw new ModelException($"--restarts x --restart-samples: at most {DeviceProtocol.MaxRawSymbols:N0}");
+            if ((long)r * cols > RawOperation.MaxSymbols) throw new ModelException($"--restarts x --restart-samples: at most {RawOperation.MaxSymbols:N0}");
             if ((long)r * cols < SampleSet.MinimumSamples)
                 throw new ModelException($"--restarts x --restart-samples: at least {SampleSet.MinimumSamples:N0} symbols for the restart assessment, got {r} x {cols} = {r * cols:N0}");
             long size = StreamCommand.ParseSize(p.GetValue(bytes));

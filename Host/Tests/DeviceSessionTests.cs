@@ -91,7 +91,7 @@ namespace Qrng.Host.Tests
             Assert.Equal(QrngCli.LineErrors, e.Code);
             Assert.Contains("after 3 re-requests", e.Message);
             Assert.Equal(0, written.Length);
-            Assert.Equal(4, link.Tap.Frames.Count(f => f.Type == (Wire.Read | Wire.ReplyBit) && f.Payload.Length > DeviceProtocol.DataHeader && Wire.Get32(f.Payload, 0) == 0));
+            Assert.Equal(4, link.Tap.Frames.Count(f => f.Type == (Wire.Read | Wire.ReplyBit) && f.Payload.Length > ReadOperation.DataHeader && Wire.Get32(f.Payload, 0) == 0));
         }
 
         [Fact]
@@ -143,7 +143,7 @@ namespace Qrng.Host.Tests
             {
                 // each row: the symbols of one restart, whole; the damaged one from the second request
                 int seq = row == damagedRow ? seqs[1] : seqs[0], restart = row == damagedRow ? 0 : row;
-                byte[] expected = [.. tapped.Where(f => f.Seq == seq && Wire.Get16(f.Payload, 4) == restart).SelectMany(f => LineTap.Unpack(f.Payload, DeviceProtocol.RestartRawHeader, Wire.Get16(f.Payload, 6)))];
+                byte[] expected = [.. tapped.Where(f => f.Seq == seq && Wire.Get16(f.Payload, 4) == restart).SelectMany(f => LineTap.Unpack(f.Payload, RestartRawOperation.Header, Wire.Get16(f.Payload, 6)))];
                 Assert.Equal(expected, m.AsSpan(row * 100, 100).ToArray());
             }
         }
@@ -163,7 +163,7 @@ namespace Qrng.Host.Tests
             Assert.Equal(QrngCli.Unhealthy, e.Code);
             Assert.Contains("LED at full duty", e.Message);
             Assert.Equal(link.Tap.IntactData(), written.ToArray());
-            Assert.True(link.Tap.Frames.Any(f => f.Type == (Wire.Read | Wire.ReplyBit) && f.Payload.Length == DeviceProtocol.DataHeader && f.Payload[4] != (byte)EngineState.Streaming),
+            Assert.True(link.Tap.Frames.Any(f => f.Type == (Wire.Read | Wire.ReplyBit) && f.Payload.Length == ReadOperation.DataHeader && f.Payload[4] != (byte)EngineState.Streaming),
                 "an empty DATA frame said output stopped");
         }
 

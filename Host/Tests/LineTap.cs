@@ -130,10 +130,10 @@ namespace Qrng.Host.Tests
         }
 
         /// <summary>The DRBG bytes of every DATA frame that reached the host intact, in order.</summary>
-        public byte[] IntactData() => [.. Frames.Where(f => f.Type == (Wire.Read | Wire.ReplyBit) && f.Intact).SelectMany(f => f.Payload.Skip(DeviceProtocol.DataHeader))];
+        public byte[] IntactData() => [.. Frames.Where(f => f.Type == (Wire.Read | Wire.ReplyBit) && f.Intact).SelectMany(f => f.Payload.Skip(ReadOperation.DataHeader))];
 
         /// <summary>The symbols (one per byte) of the RAW frames of request <paramref name="seq"/>, unpacked.</summary>
-        public byte[] RawSymbols(int seq) => [.. Frames.Where(f => f.Type == (Wire.Raw | Wire.ReplyBit) && f.Seq == seq).SelectMany(f => Unpack(f.Payload, DeviceProtocol.RawHeader, Wire.Get16(f.Payload, 4)))];
+        public byte[] RawSymbols(int seq) => [.. Frames.Where(f => f.Type == (Wire.Raw | Wire.ReplyBit) && f.Seq == seq).SelectMany(f => Unpack(f.Payload, RawOperation.Header, Wire.Get16(f.Payload, 4)))];
 
         public static IEnumerable<byte> Unpack(byte[] payload, int offset, int count)
         {

@@ -18,8 +18,8 @@ namespace Qrng.Host.Tests
         {
             const double line = 921600 / 10.0;                                   // 8N1: 10 bit times per byte
             Assert.Contains($"**{N(line)} bytes a second**", Doc);
-            int overhead = DeviceProtocol.DataHeader + Wire.FrameLength(0, false);        // 22 per DATA frame
-            int full = Wire.MaxReplyPayload - DeviceProtocol.DataHeader;                   // 1 014 DRBG bytes
+            int overhead = ReadOperation.DataHeader + Wire.FrameLength(0, false);        // 22 per DATA frame
+            int full = Wire.MaxReplyPayload - ReadOperation.DataHeader;                   // 1 014 DRBG bytes
             foreach (bool auth in new[] { false, true })
             {
                 int wire = full + overhead + (auth ? Wire.MacLength : 0);
@@ -31,7 +31,7 @@ namespace Qrng.Host.Tests
                 Assert.Contains($"| {N(frameWire)} | {N(perFrame)} | {100.0 * perFrame / frameWire:0.0} % | {N(line * perFrame / frameWire)}", Doc);
             }
 
-            int symbols = 4 * (Wire.MaxReplyPayload - DeviceProtocol.RawHeader);
+            int symbols = 4 * (Wire.MaxReplyPayload - RawOperation.Header);
             Assert.Contains($"| {N(Wire.FrameLength(Wire.MaxReplyPayload, false))} | {N(symbols)} symbols | – | {N(line * symbols / Wire.FrameLength(Wire.MaxReplyPayload, false))} symbols |", Doc);
             string flat = System.Text.RegularExpressions.Regex.Replace(Doc, @"\s+", " ");
             Assert.Contains($"a READ asks for up to {DeviceSession.ReadChunk >> 20} MiB at a time", flat);

@@ -97,10 +97,10 @@ namespace Qrng.Host.Tests
         /// <summary>A DATA frame of 100 bytes of <paramref name="fill"/> (state Streaming).</summary>
         public static byte[] Data(int part, bool more, int seq, byte fill)
         {
-            var p = new byte[DeviceProtocol.DataHeader + 100];
+            var p = new byte[ReadOperation.DataHeader + 100];
             Wire.Put32(p, 0, part);
             p[4] = (byte)EngineState.Streaming;
-            p.AsSpan(DeviceProtocol.DataHeader).Fill(fill);
+            p.AsSpan(ReadOperation.DataHeader).Fill(fill);
             return Reply(Wire.Read | Wire.ReplyBit, more ? Wire.FlagMore : 0, seq, p);
         }
 
@@ -194,21 +194,21 @@ namespace Qrng.Host.Tests
                     return;
                 case Wire.Read | Wire.ReplyBit:
                     Assert.True(ReadSeqs.Contains(seq), "DATA only for a READ that came as a valid frame: " + what);
-                    Assert.True(p.Length >= DeviceProtocol.DataHeader && p[4] <= (int)EngineState.RawExport, what);
-                    DataBytes += p.Length - DeviceProtocol.DataHeader;
+                    Assert.True(p.Length >= ReadOperation.DataHeader && p[4] <= (int)EngineState.RawExport, what);
+                    DataBytes += p.Length - ReadOperation.DataHeader;
                     return;
                 case Wire.Raw | Wire.ReplyBit:
                     Assert.True(RawSeqs.Contains(seq), "RAW symbols only for a RAW request: " + what);
-                    Assert.True(p.Length >= DeviceProtocol.RawHeader && p.Length == DeviceProtocol.RawHeader + ((Wire.Get16(p, 4) + 3) / 4), what);
+                    Assert.True(p.Length >= RawOperation.Header && p.Length == RawOperation.Header + ((Wire.Get16(p, 4) + 3) / 4), what);
                     return;
                 case Wire.RestartRaw | Wire.ReplyBit:
                     Assert.True(RestartRawSeqs.Contains(seq), "RESTART-RAW symbols only for a RESTART-RAW request: " + what);
-                    Assert.True(p.Length >= DeviceProtocol.RestartRawHeader && p.Length == DeviceProtocol.RestartRawHeader + ((Wire.Get16(p, 6) + 3) / 4), what);
+                    Assert.True(p.Length >= RestartRawOperation.Header && p.Length == RestartRawOperation.Header + ((Wire.Get16(p, 6) + 3) / 4), what);
                     return;
                 case Wire.Info | Wire.ReplyBit or Wire.Status | Wire.ReplyBit or Wire.SelfTest | Wire.ReplyBit or Wire.ConfigGet | Wire.ReplyBit
                     or Wire.ConfigSet | Wire.ReplyBit or Wire.Stream | Wire.ReplyBit or Wire.Cancel | Wire.ReplyBit:
-                    Assert.True(p.Length >= DeviceProtocol.TextHeader, what);
-                    Assert.True(p.AsSpan(DeviceProtocol.TextHeader).ContainsAnyExcept(TextBytes) == false, "text replies are ASCII: " + what);
+                    Assert.True(p.Length >= Replies.TextHeader, what);
+                    Assert.True(p.AsSpan(Replies.TextHeader).ContainsAnyExcept(TextBytes) == false, "text replies are ASCII: " + what);
                     if (type == (Wire.Stream | Wire.ReplyBit) && (flags & Wire.FlagMore) == 0) Plain = true;
                     return;
                 case Wire.Error:

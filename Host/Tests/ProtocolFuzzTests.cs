@@ -219,7 +219,7 @@ namespace Qrng.Host.Tests
             var (data, complete) = Ask(rig, Wire.Read, BoardRig.CheckSeq + 2, n, 1000);
             Assert.True(complete, "no complete reply to a READ of 64 bytes within 1000 loop iterations");
             Assert.All(data, f => Assert.True(f.Type == (Wire.Read | Wire.ReplyBit), $"a reply of type 0x{f.Type:X2} to the READ; the board says: {rig.Board.Status.Summary()}"));
-            Assert.Equal(64, data.Sum(f => f.Payload.Length - DeviceProtocol.DataHeader));
+            Assert.Equal(64, data.Sum(f => f.Payload.Length - ReadOperation.DataHeader));
         }
 
         /// <summary>
@@ -243,7 +243,7 @@ namespace Qrng.Host.Tests
                 Assert.Equal(i, Wire.Get32(frames[i].Payload, 0));
             }
 
-            return string.Concat(frames.Select(f => System.Text.Encoding.ASCII.GetString(f.Payload, DeviceProtocol.TextHeader, f.Payload.Length - DeviceProtocol.TextHeader)));
+            return string.Concat(frames.Select(f => System.Text.Encoding.ASCII.GetString(f.Payload, Replies.TextHeader, f.Payload.Length - Replies.TextHeader)));
         }
 
         /// <summary>Sends a request and runs the device until its reply is complete, at most <paramref name="limit"/> steps.</summary>
@@ -359,31 +359,31 @@ namespace Qrng.Host.Tests
             0 => Gen.Byte.Array[0, 1014].Array[1, 5].Where(d => d.Sum(x => x.Length) > 0).Select(data => (0,
                 data.Select((d, part) =>
                 {
-                    var p = new byte[DeviceProtocol.DataHeader + d.Length];
+                    var p = new byte[ReadOperation.DataHeader + d.Length];
                     Wire.Put32(p, 0, part);
                     p[4] = (byte)EngineState.Streaming;
                     Wire.Put32(p, 6, 7);
-                    d.CopyTo(p, DeviceProtocol.DataHeader);
+                    d.CopyTo(p, ReadOperation.DataHeader);
                     return Spec.Reply(Wire.Read | Wire.ReplyBit, part < data.Length - 1 ? Wire.FlagMore : 0, 2, p);
                 }).ToArray(), data.SelectMany(d => d).ToArray(), data.Sum(d => d.Length))),
             // INFO: ASCII lines in parts of up to 1020 bytes
             1 => Gen.Byte[0x20, 0x7E].Array[0, 2500].Select(text => (1,
                 text.Chunk(1020).DefaultIfEmpty([]).Select((c, part) =>
                 {
-                    var p = new byte[DeviceProtocol.TextHeader + c.Length];
+                    var p = new byte[Replies.TextHeader + c.Length];
                     Wire.Put32(p, 0, part);
-                    c.CopyTo(p, DeviceProtocol.TextHeader);
+                    c.CopyTo(p, Replies.TextHeader);
                     return Spec.Reply(Wire.Info | Wire.ReplyBit, part < (text.Length - 1) / 1020 ? Wire.FlagMore : 0, 2, p);
                 }).ToArray(), text, 0)),
             // RAW: symbols packed 4 per byte, first in bits 7-6
             _ => Gen.Byte[0, 3].Array[1, 5000].Select(symbols => (2,
-                symbols.Chunk(4 * (Wire.MaxReplyPayload - DeviceProtocol.RawHeader)).Select((c, part) =>
+                symbols.Chunk(4 * (Wire.MaxReplyPayload - RawOperation.Header)).Select((c, part) =>
                 {
-                    var p = new byte[DeviceProtocol.RawHeader + ((c.Length + 3) / 4)];
+                    var p = new byte[RawOperation.Header + ((c.Length + 3) / 4)];
                     Wire.Put32(p, 0, part);
                     Wire.Put16(p, 4, c.Length);
-                    for (int k = 0; k < c.Length; k++) p[DeviceProtocol.RawHeader + (k >> 2)] |= (byte)(c[k] << (6 - (2 * (k & 3))));
-                    return Spec.Reply(Wire.Raw | Wire.ReplyBit, Wire.FlagRaw | (part < (symbols.Length - 1) / (4 * (Wire.MaxReplyPayload - DeviceProtocol.RawHeader)) ? Wire.FlagMore : 0), 2, p);
+                    for (int k = 0; k < c.Length; k++) p[RawOperation.Header + (k >> 2)] |= (byte)(c[k] << (6 - (2 * (k & 3))));
+                    return Spec.Reply(Wire.Raw | Wire.ReplyBit, Wire.FlagRaw | (part < (symbols.Length - 1) / (4 * (Wire.MaxReplyPayload - RawOperation.Header)) ? Wire.FlagMore : 0), 2, p);
                 }).ToArray(), symbols, symbols.Length)),
         };
 
@@ -429,7 +429,7 @@ namespace Qrng.Host.Tests
                     int next = 0;
                     foreach (byte[] d in delivered)
                     {
-                        int at = Array.FindIndex(c.Reply, next, f => f.AsSpan(8 + DeviceProtocol.DataHeader, f.Length - 12 - DeviceProtocol.DataHeader).SequenceEqual(d));
+                        int at = Array.FindIndex(c.Reply, next, f => f.AsSpan(8 + ReadOperation.DataHeader, f.Length - 12 - ReadOperation.DataHeader).SequenceEqual(d));
                         Assert.True(at >= 0, $"{d.Length} bytes handed over that are no DATA frame's, or out of order");
                         next = at + 1;
                     }

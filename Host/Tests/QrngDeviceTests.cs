@@ -180,7 +180,7 @@ namespace Qrng.Host.Tests
         public void A_line_that_corrupts_every_data_frame_is_exit_code_7_and_a_board_that_stops_answering_mid_read_is_exit_code_6()
         {
             PtyBoard board = Serve(out LineTap tap, seed: 14);
-            tap.Decide = f => f.Type == (Wire.Read | Wire.ReplyBit) && f.Payload.Length > DeviceProtocol.DataHeader ? LineTap.Noise.FlipBit : LineTap.Noise.None;
+            tap.Decide = f => f.Type == (Wire.Read | Wire.ReplyBit) && f.Payload.Length > ReadOperation.DataHeader ? LineTap.Noise.FlipBit : LineTap.Noise.None;
             string output = File("c.bin");
             var r = Qrng("read", "--port", board.Path, "-n", "100K", "-o", output, "--retries", "2");
             AssertOneLine(r, QrngCli.LineErrors, "DATA frames still lost or corrupted after 2 re-requests in a row");
@@ -215,7 +215,7 @@ namespace Qrng.Host.Tests
             Assert.Contains("LED at full duty and the frame still too dark", r.Err);
             Assert.Contains("h.bin not written", r.Err);
             Assert.Empty(Directory.GetFiles(_dir));
-            Assert.True(tap.Frames.Any(f => f.Type == (Wire.Read | Wire.ReplyBit) && f.Payload.Length == DeviceProtocol.DataHeader), "an empty DATA frame said output stopped");
+            Assert.True(tap.Frames.Any(f => f.Type == (Wire.Read | Wire.ReplyBit) && f.Payload.Length == ReadOperation.DataHeader), "an empty DATA frame said output stopped");
         }
 
         [Fact]
@@ -241,7 +241,7 @@ namespace Qrng.Host.Tests
             Assert.Contains($"--restart-matrix {matrix} --rows 5 --cols 200", r.Err);
             byte[] m = System.IO.File.ReadAllBytes(matrix);
             var frames = tap.Frames.Where(f => f.Type == (Wire.RestartRaw | Wire.ReplyBit)).ToList();
-            Assert.Equal(frames.SelectMany(f => LineTap.Unpack(f.Payload, DeviceProtocol.RestartRawHeader, Wire.Get16(f.Payload, 6))).ToArray(), m);
+            Assert.Equal(frames.SelectMany(f => LineTap.Unpack(f.Payload, RestartRawOperation.Header, Wire.Get16(f.Payload, 6))).ToArray(), m);
             Assert.Equal(1000, m.Length);
             Assert.Equal(5, board.Board.Camera.Resets - resets);
             AssertStreamingAgain(board);

@@ -1,0 +1,164 @@
+namespace Qrng.Firmware.Protocol
+{
+    /// <summary>
+    /// CONFIG GET [key] and CONFIG SET text: the configuration in force, and the keys that may change over the link
+    /// (<see cref="Settable"/>; the others need a reflash). A set is validated as a whole, then starts a new pipeline
+    /// (<see cref="App.Reconfigure"/>); it is not persisted. With a key provisioned, CONFIG SET must be authenticated.
+    /// </summary>
+    public sealed class ConfigCommand
+    {
+        private const int P = FrameWriter.PayloadOffset;
+        private static readonly int[] Bauds = { 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1000000, 1500000, 2000000, 3000000 };
+        private static readonly string[] Settable =
+        {
+            "health.t_minus", "health.t_plus", "health.n_minus", "health.n_plus", "led.target_mean", "led.min_mean",
+            "led.max_mean", "uart.baud", "output.mode",
+        };
+
+        private readonly App _app;
+        private readonly Replies _replies;
+        private readonly Authenticator _auth;
+        private readonly Qrng.Drivers.ISerialLink _link;
+
+        public ConfigCommand(App app, Replies replies, Authenticator auth, Qrng.Drivers.ISerialLink link)
+        {
+            _app = app;
+            _replies = replies;
+            _auth = auth;
+            _link = link;
+        }
+
+        public void Get(byte[] b, int seq, int length)
+        {
+            string text = _app.Config.ToText();
+            if (length > 0)
+            {
+                string key = Replies.Ascii(b, P, length);
+                string line = null;
+                string[] lines = text.Split('\n');
+                for (int i = 0; i < lines.Length && line == null; i++)
+                {
+                    if (lines[i].IndexOf(key + " = ") == 0)
+                    {
+                        line = lines[i] + "\n";
+                    }
+                }
+
+                if (line == null)
+                {
+                    _replies.Error(Wire.ErrBadArgument, Wire.ConfigGet, seq, "no configuration key '" + key + "'");
+                    return;
+                }
+
+                text = line;
+            }
+
+            _replies.TextBegin(Wire.ConfigGet, seq);
+            _replies.PutText(text, true);
+            _replies.TextEnd();
+        }
+
+        public void Set(byte[] b, int seq, int length, bool auth)
+        {
+            if (_auth.HasKey && !auth)
+            {
+                _replies.Error(Wire.ErrAuthRequired, Wire.ConfigSet, seq, "this device has a key: CONFIG SET must be authenticated", false);
+                return;
+            }
+
+            string text = Replies.Ascii(b, P, length);
+            string refused = SettableOnly(text);
+            FirmwareConfig next = _app.Config.Copy();
+            if (refused == null)
+            {
+                try
+                {
+                    next.Apply(text);
+                    if (!StandardBaud(next.UartBaud))
+                    {
+                        refused = "uart.baud " + next.UartBaud + " is not one of the standard rates 9600..3000000";
+                    }
+                }
+                catch (ConfigException e)
+                {
+                    refused = e.Message;
+                }
+            }
+
+            int oldBaud = _app.Config.UartBaud;
+            if (refused == null)
+            {
+                refused = _app.Reconfigure(next);
+            }
+
+            if (refused != null)
+            {
+                _replies.Error(Wire.ErrConfigRefused, Wire.ConfigSet, seq, refused);
+                return;
+            }
+
+            _replies.TextBegin(Wire.ConfigSet, seq);
+            _replies.Add("applied", "yes");
+            _replies.Add("persisted", "no: a reset restores the flashed configuration (Esp32/BoardConfig.cs)");
+            _replies.Add("uart_baud", next.UartBaud);
+            _replies.TextEnd();
+            if (oldBaud != next.UartBaud)
+            {
+                _link.SetBaud(next.UartBaud);                     // after the reply went out at the old rate
+            }
+        }
+
+        /// <summary>Null when every key in <paramref name="text"/> may be set over the link, else why not.</summary>
+        private static string SettableOnly(string text)
+        {
+            string[] lines = text.Split('\n');
+            for (int i = 0; i < lines.Length; i++)
+            {
+                string line = lines[i];
+                int hash = line.IndexOf('#');
+                if (hash >= 0)
+                {
+                    line = line.Substring(0, hash);
+                }
+
+                int eq = line.IndexOf('=');
+                if (eq <= 0)
+                {
+                    if (line.Trim().Length > 0)
+                    {
+                        return "line " + (i + 1) + ": expected 'key = value'";
+                    }
+
+                    continue;
+                }
+
+                string key = line.Substring(0, eq).Trim();
+                bool ok = false;
+                for (int k = 0; k < Settable.Length && !ok; k++)
+                {
+                    ok = Settable[k] == key;
+                }
+
+                if (!ok)
+                {
+                    return key + " cannot be set over the link (settable: health.t_minus/t_plus/n_minus/n_plus, led.target_mean/min_mean/max_mean, uart.baud, output.mode); others need a reflash";
+                }
+            }
+
+            return null;
+        }
+
+        private static bool StandardBaud(int baud)
+        {
+            for (int i = 0; i < Bauds.Length; i++)
+            {
+                if (Bauds[i] == baud)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+namespace Qrng.Firmware.Protocol
+{
+    /// <summary>
+    /// SELFTEST: the power-up self-tests again (<see cref="QrngEngine.RunSelfTest"/>): the DRBG's known-answer tests at
+    /// once, then the sensor's start and a fresh start-up test over the next frames; one text reply when all are known.
+    /// </summary>
+    public sealed class SelfTestOperation : Operation
+    {
+        private long _basePassed, _baseFailures, _baseSensorErrors;
+
+        public SelfTestOperation(App app, Replies replies)
+            : base(app, replies, Wire.SelfTest)
+        {
+        }
+
+        public void Start(int seq, int length)
+        {
+            if (!Replies.Expect(Wire.SelfTest, seq, length, 0, "SELFTEST takes no payload"))
+            {
+                return;
+            }
+
+            EngineStatus s = App.Engine.Status;
+            _basePassed = s.StartupTestsPassed;
+            _baseFailures = s.StartupFailures;
+            _baseSensorErrors = s.SensorErrors;
+            Begin(seq);
+            App.Engine.RunSelfTest();
+            AfterStep(s);
+        }
+
+        /// <summary>The verdict once it is known: the known-answer tests, the sensor's start, the start-up test.</summary>
+        public override void AfterStep(EngineStatus s)
+        {
+            string failed = null, step = null;
+            if (s.State == EngineState.SelfTestFailed)
+            {
+                step = "drbg_kat";
+                failed = "the SHA-256 / Hash_DRBG known-answer tests failed: the device will not output";
+            }
+            else if (s.SensorErrors > _baseSensorErrors)
+            {
+                step = "sensor";
+                failed = s.LastFaultText();
+            }
+            else if (s.StartupFailures > _baseFailures || s.State == EngineState.Error)
+            {
+                step = "startup";
+                failed = s.Reason();
+            }
+            else if (s.StartupTestsPassed == _basePassed)
+            {
+                return;                                           // not yet: the start-up test needs more frames
+            }
+
+            Done();
+            Replies.TextBegin(Wire.SelfTest, Seq, Auth);
+            Replies.Add("result", failed == null ? "pass" : "fail");
+            Replies.Add("drbg_kat", step == "drbg_kat" ? "fail" : "pass");
+            Replies.Add("sensor", step == "drbg_kat" ? "not-run" : step == "sensor" ? "fail" : "pass");
+            Replies.Add("startup", step == null ? "pass" : step == "startup" ? "fail" : "not-run");
+            if (failed != null)
+            {
+                Replies.Add("reason", failed);
+            }
+
+            Replies.TextEnd();
+        }
+    }
+}
