@@ -694,6 +694,71 @@ namespace Qrng.Firmware.Tests
             Assert.IsTrue(line.AskText(Wire.ConfigGet, 105, null, 1).IndexOf("device.hmac_key: set (not shown)") >= 0, "the key is never shown");
         }
 
+        [TestMethod]
+        public static void A_flood_of_false_frame_starts_draws_fewer_bytes_than_it_sends()
+        {
+            // issue 19 item 3: 4 096 bytes of "Q?" FF 00 drew 1 024 ERROR frames (40 232 bytes); a 'Q' inside a damaged
+            // frame is a false start, not a frame, and error replies are limited to one per poll
+            BoardLine line = InCommandMode(new FirmwareConfig(), 24);
+            var flood = new byte[4096];
+            for (int i = 0; i < flood.Length; i += 4)
+            {
+                flood[i] = Wire.Magic;
+                flood[i + 1] = Wire.RequestMagic;
+                flood[i + 2] = 0xFF;
+            }
+
+            long before = line.Received;
+            line.Raw(flood);
+            line.Step(12);
+            line.Step(60);                                                                       // the last candidate times out
+            long sent = line.Received - before;
+            Assert.IsTrue(sent <= flood.Length, "bytes out " + sent + " <= bytes in " + flood.Length);
+            string status = line.AskText(Wire.Status, 110, null, 3);
+            Assert.IsTrue(long.Parse(BoardLine.Value(status, "rx_false_starts")) > 900, status);
+            Assert.IsTrue(long.Parse(BoardLine.Value(status, "rx_damaged")) <= 20, "damaged frames, not false starts: " + BoardLine.Value(status, "rx_damaged"));
+        }
+
+        [TestMethod]
+        public static void Error_replies_to_input_are_one_per_poll_and_the_rest_are_counted()
+        {
+            BoardLine line = InCommandMode(new FirmwareConfig(), 25);
+
+            // 64 intact requests of an unknown type at once: 4 handled per poll, one error each poll, the rest counted
+            long before = line.Received;
+            for (int i = 0; i < 64; i++)
+            {
+                line.Send(0x3C, 200 + i, null);
+            }
+
+            line.Step(20);
+            long sent = line.Received - before;
+            Reply[] errors = line.Pending();
+            Assert.AreEqual(16, errors.Length, "one ERROR per poll of 4 requests");
+            Assert.IsTrue(sent <= 64 * Wire.FrameLength(0, false), "bytes out " + sent + " <= bytes in " + (64 * Wire.FrameLength(0, false)));
+            string status = line.AskText(Wire.Status, 111, null, 3);
+            Assert.AreEqual("48", BoardLine.Value(status, "errors_suppressed"), "suppressed errors are counted");
+            Assert.AreEqual("streaming", BoardLine.Value(status, "state_name"), "and the device serves on");
+
+            // the ERROR that ends a READ is its last frame: never suppressed, even in a poll that already sent one
+            line.Send(Wire.Read, 112, BoardLine.U32(1000000));
+            line.Step(2);
+            line.Board.Camera.LedDead = true;
+            bool ended = false;
+            for (int i = 0; i < 400 && !ended; i++)
+            {
+                line.Send(0x3C, 1000 + i, null);                                                   // an error every poll
+                line.Step(1);
+                Reply[] frames = line.Pending();
+                for (int k = 0; k < frames.Length; k++)
+                {
+                    ended |= frames[k].Seq == 112 && frames[k].Type == Wire.Error && frames[k].Payload[0] == Wire.ErrUnhealthy;
+                }
+            }
+
+            Assert.IsTrue(ended, "the READ ended with ERROR UNHEALTHY");
+        }
+
         /// <summary>A reply frame as the device writes it: header, payload, CRC-32.</summary>
         private static byte[] ReplyFrame(int type, int seq, byte[] payload)
         {

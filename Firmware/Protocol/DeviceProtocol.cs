@@ -59,6 +59,12 @@ namespace Qrng.Firmware.Protocol
 
         public long StreamBytes { get; private set; }
 
+        /// <summary>Error replies to input not sent: one per poll (<see cref="Replies.Error(byte, int, int, string)"/>).</summary>
+        public long ErrorsSuppressed
+        {
+            get { return _replies.ErrorsSuppressed; }
+        }
+
         public long ReceivedBytes { get; private set; }
 
         /// <summary>
@@ -69,6 +75,7 @@ namespace Qrng.Firmware.Protocol
         {
             int requests = 0, budget = MaxBytesPerPoll;
             bool received = false;
+            _replies.NewPoll();
             while (requests < MaxRequestsPerPoll && budget > 0)
             {
                 if (_rxPos == _rxLen)
@@ -110,7 +117,8 @@ namespace Qrng.Firmware.Protocol
             {
                 // only the stalled frame is dropped: a request that came behind it is found again (docs/protocol.md)
                 _reader.Expire();
-                _replies.Error(Wire.ErrTruncated, _reader.ErrorType, _reader.ErrorSeq, "a frame stopped arriving for " + Wire.FrameTimeoutMs + " ms: dropped", false);
+                _replies.RequestAuth = false;
+                _replies.Error(Wire.ErrTruncated, _reader.ErrorType, _reader.ErrorSeq, "a frame stopped arriving for ", Wire.FrameTimeoutMs, " ms: dropped");
                 Frames(0, 0);
             }
         }
@@ -217,11 +225,21 @@ namespace Qrng.Firmware.Protocol
             _replies.Send(Wire.Ready, 0, 0, 1, false);
         }
 
+        /// <summary>
+        /// A damaged request frame: an ERROR with its header as read. A false start (a 'Q' inside a frame already
+        /// reported) is not a frame the host sent: no reply.
+        /// </summary>
         private void Damaged(int e)
         {
+            _replies.RequestAuth = false;
+            if (_reader.FalseStart)
+            {
+                return;
+            }
+
             if (e == FrameReader.BadLength)
             {
-                _replies.Error(Wire.ErrBadLength, _reader.ErrorType, _reader.ErrorSeq, "payload longer than " + Wire.MaxRequestPayload + " bytes: dropped", false);
+                _replies.Error(Wire.ErrBadLength, _reader.ErrorType, _reader.ErrorSeq, "payload longer than ", Wire.MaxRequestPayload, " bytes: dropped");
             }
             else if (e == FrameReader.BadHeader)
             {

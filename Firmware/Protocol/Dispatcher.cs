@@ -64,7 +64,7 @@ namespace Qrng.Firmware.Protocol
             bool starts = type == Wire.Read || type == Wire.Raw || type == Wire.RestartRaw || type == Wire.SelfTest || type == Wire.ConfigSet;
             if (starts && running != null)
             {
-                _replies.Error(Wire.ErrBusy, type, seq, "busy with request " + running.Seq + ": wait for its last frame, or CANCEL");
+                _replies.Error(Wire.ErrBusy, type, seq, "busy with request ", running.Seq, ": wait for its last frame, or CANCEL");
                 return;
             }
 
@@ -81,7 +81,7 @@ namespace Qrng.Firmware.Protocol
                 case Wire.ConfigSet: _config.Set(b, seq, length, auth); break;
                 case Wire.Stream: _protocol.BackToStream(seq, length); break;
                 case Wire.Cancel: Cancel(seq, length); break;
-                default: _replies.Error(Wire.ErrUnknownCommand, type, seq, "unknown command " + type); break;
+                default: _replies.Error(Wire.ErrUnknownCommand, type, seq, "unknown command ", type, null); break;
             }
         }
 

@@ -18,6 +18,7 @@ namespace Qrng.Firmware.Protocol
         private int _count, _checked, _total, _frameLength;
         private long _origin;                               // input offset of _buffer[0] (bytes fed since construction)
         private long _damagedUntil;                         // input offset one past the last damaged candidate that was not a false start
+        private bool _expiring;                             // after Expire, until new input: no buffered candidate will complete
 
         /// <param name="direction"><see cref="Wire.RequestMagic"/> (the device) or <see cref="Wire.ReplyMagic"/> (the host)</param>
         public FrameReader(byte direction, int maxPayload)
@@ -96,8 +97,11 @@ namespace Qrng.Firmware.Protocol
 
         public long Frames { get; private set; }
 
-        /// <summary>Frames dropped for a bad length, header or CRC.</summary>
+        /// <summary>Frames dropped for a bad length, header or CRC (false starts inside one are not frames: not counted).</summary>
         public long Damaged { get; private set; }
+
+        /// <summary>Damaged candidates that began inside an earlier damaged frame (<see cref="FalseStart"/>).</summary>
+        public long FalseStarts { get; private set; }
 
         /// <summary>Bytes skipped outside frames.</summary>
         public long Skipped { get; private set; }
@@ -111,6 +115,7 @@ namespace Qrng.Firmware.Protocol
             _checked = 0;
             _total = 0;
             _frameLength = 0;
+            _expiring = false;
             Event = None;
         }
 
@@ -118,7 +123,9 @@ namespace Qrng.Firmware.Protocol
         /// The frame being read stopped arriving (<see cref="Wire.FrameTimeoutMs"/>): it is dropped and the search
         /// resumes one byte after its start, as for a damaged frame, so a request that came behind it is not lost with it.
         /// <see cref="ErrorType"/> and <see cref="ErrorSeq"/> are the dropped frame's as read; call <see cref="Feed"/>
-        /// (with no input) until Event is None for the frames behind it.
+        /// (with no input) until Event is None for the frames behind it. No byte came for the time-out, so a later
+        /// candidate that the buffered bytes do not complete stopped arriving too (it began inside the dropped frame):
+        /// it is dropped silently, until new input comes.
         /// </summary>
         public void Expire()
         {
@@ -131,6 +138,7 @@ namespace Qrng.Firmware.Protocol
             ErrorType = _count > 2 ? _buffer[2] : 0;
             ErrorSeq = _count > 5 ? Wire.Get16(_buffer, 4) : 0;
             Event = None;
+            _expiring = true;
             if (_count > 0)
             {
                 Resync(BadLength);
@@ -151,6 +159,11 @@ namespace Qrng.Firmware.Protocol
             }
 
             Event = None;
+            if (count > 0)
+            {
+                _expiring = false;
+            }
+
             int taken = 0;
             while (true)
             {
@@ -179,12 +192,15 @@ namespace Qrng.Firmware.Protocol
                         DamageStart = _origin;
                         FalseStart = _origin < _damagedUntil;
                         DamageEnd = _origin + _checked + 1;
-                        if (!FalseStart)
+                        if (FalseStart)
+                        {
+                            FalseStarts++;
+                        }
+                        else
                         {
                             _damagedUntil = DamageEnd;
+                            Damaged++;
                         }
-
-                        Damaged++;
                     }
 
                     Resync(e);
@@ -197,6 +213,12 @@ namespace Qrng.Firmware.Protocol
 
                 if (taken == count)
                 {
+                    if (_expiring && _count > 0)
+                    {
+                        Resync(BadLength);                        // stalled inside the expired frame: dropped, the search goes on
+                        continue;
+                    }
+
                     return taken;
                 }
 

@@ -13,6 +13,7 @@ namespace Qrng.Firmware.Protocol
     {
         /// <summary>Text payload header: part u32.</summary>
         public const int TextHeader = 4;
+        private const long NoNumber = long.MinValue;
         private const int P = FrameWriter.PayloadOffset;
         private readonly FrameWriter _writer = new FrameWriter(Wire.ReplyMagic, Wire.MaxReplyPayload);
         private readonly ISerialLink _link;
@@ -21,6 +22,9 @@ namespace Qrng.Firmware.Protocol
         // the text reply being written
         private int _textType, _textSeq, _textPart, _textFill;
         private bool _textAuth;
+
+        // whether this poll has sent its one error reply to input
+        private bool _errorSent;
 
         public Replies(ISerialLink link, Authenticator auth)
         {
@@ -55,25 +59,102 @@ namespace Qrng.Firmware.Protocol
             Send(type, flags, seq, length, RequestAuth);
         }
 
-        /// <summary>An ERROR frame: code, the request's type, then the text (printable ASCII).</summary>
+        /// <summary>
+        /// An ERROR frame answering input (a damaged frame, a refused request): code, the request's type, then the text.
+        /// Such errors are limited to one per <see cref="DeviceProtocol.Poll"/> (one per loop iteration: a frame period
+        /// or more), so that a flood of bad input cannot make the device talk more than it listens; the rest are counted
+        /// (<see cref="ErrorsSuppressed"/>).
+        /// </summary>
         public void Error(byte code, int type, int seq, string text, bool auth)
         {
+            Error(code, type, seq, text, NoNumber, null, auth, true);
+        }
+
+        /// <summary>An ERROR for the request being handled (limited as above).</summary>
+        public void Error(byte code, int type, int seq, string text)
+        {
+            Error(code, type, seq, text, NoNumber, null, RequestAuth, true);
+        }
+
+        /// <summary>An ERROR whose text quotes a number, written digit by digit (nothing allocated; limited as above).</summary>
+        public void Error(byte code, int type, int seq, string text, long number, string after)
+        {
+            Error(code, type, seq, text, number, after, RequestAuth, true);
+        }
+
+        /// <summary>The last frame of a running operation, an ERROR: never suppressed (the host waits for it).</summary>
+        public void EndWithError(byte code, int type, int seq, string text, bool auth)
+        {
+            Error(code, type, seq, text, NoNumber, null, auth, false);
+        }
+
+        /// <summary>A poll begins: it may send one error reply.</summary>
+        public void NewPoll()
+        {
+            _errorSent = false;
+        }
+
+        /// <summary>Error replies to input that were not sent (more than one in a poll).</summary>
+        public long ErrorsSuppressed { get; private set; }
+
+        private void Error(byte code, int type, int seq, string text, long number, string after, bool auth, bool limited)
+        {
             byte[] f = _writer.Buffer;
+            int n = 2;
+            n = PutAscii(f, n, text);
+            if (number != NoNumber)
+            {
+                n = PutNumber(f, n, number);
+            }
+
+            if (after != null)
+            {
+                n = PutAscii(f, n, after);
+            }
+
+            if (limited && _errorSent)
+            {
+                ErrorsSuppressed++;
+                System.Array.Clear(f, P, n);
+                return;
+            }
+
+            _errorSent |= limited;
             f[P] = code;
             f[P + 1] = (byte)type;
-            int n = 2;
+            Send(Wire.Error, 0, seq, n, auth);
+        }
+
+        private static int PutAscii(byte[] f, int n, string text)
+        {
             for (int i = 0; i < text.Length && n < Wire.MaxReplyPayload; i++)
             {
                 f[P + n++] = AsciiByte(text[i]);
             }
 
-            Send(Wire.Error, 0, seq, n, auth);
+            return n;
         }
 
-        /// <summary>An ERROR for the request being handled.</summary>
-        public void Error(byte code, int type, int seq, string text)
+        private static int PutNumber(byte[] f, int n, long value)
         {
-            Error(code, type, seq, text, RequestAuth);
+            if (value < 0 && n < Wire.MaxReplyPayload)
+            {
+                f[P + n++] = (byte)'-';
+                value = -value;
+            }
+
+            long scale = 1;
+            while (value / scale >= 10)
+            {
+                scale *= 10;
+            }
+
+            for (; scale > 0 && n < Wire.MaxReplyPayload; scale /= 10)
+            {
+                f[P + n++] = (byte)('0' + (int)((value / scale) % 10));
+            }
+
+            return n;
         }
 
         /// <summary>True when the payload has the length a request takes; else an ERROR with its usage.</summary>

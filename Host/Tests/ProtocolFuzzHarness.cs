@@ -58,7 +58,19 @@ namespace Qrng.Host.Tests
         public static (List<byte[]> Frames, int Damaged) Find(byte[] s, byte direction, int maxPayload)
         {
             var frames = new List<byte[]>();
-            int damaged = 0, p = 0;
+            int damaged = 0, p = 0, damagedUntil = 0;
+            // a damaged candidate that starts inside the last counted one is a false start (a 'Q' in its bytes): not counted
+            void Damage(int end)
+            {
+                if (p >= damagedUntil)
+                {
+                    damaged++;
+                    damagedUntil = end;
+                }
+
+                p++;
+            }
+
             while (p < s.Length)
             {
                 int left = s.Length - p;
@@ -66,14 +78,14 @@ namespace Qrng.Host.Tests
                 if (left < 2) { p++; continue; }
                 if (s[p + 1] != direction) { p++; continue; }
                 if (left < 4) { p++; continue; }
-                if ((s[p + 3] & ~7) != 0) { damaged++; p++; continue; }
+                if ((s[p + 3] & ~7) != 0) { Damage(p + 4); continue; }
                 if (left < 8) { p++; continue; }
                 int length = s[p + 6] | (s[p + 7] << 8);
-                if (length > maxPayload) { damaged++; p++; continue; }
+                if (length > maxPayload) { Damage(p + 8); continue; }
                 int total = 8 + length + ((s[p + 3] & 1) != 0 ? 32 : 0) + 4;
                 if (left < total) { p++; continue; }
                 uint crc = (uint)(s[p + total - 4] | (s[p + total - 3] << 8) | (s[p + total - 2] << 16) | (s[p + total - 1] << 24));
-                if (crc != Crc32(s.AsSpan(p, total - 4))) { damaged++; p++; continue; }
+                if (crc != Crc32(s.AsSpan(p, total - 4))) { Damage(p + total); continue; }
                 frames.Add(s.AsSpan(p, total).ToArray());
                 p += total;
             }

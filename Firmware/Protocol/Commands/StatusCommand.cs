@@ -67,6 +67,8 @@ namespace Qrng.Firmware.Protocol
             r.Add("rx_bytes", p.ReceivedBytes);
             r.Add("rx_frames", p.Reader.Frames);
             r.Add("rx_damaged", p.Reader.Damaged);
+            r.Add("rx_false_starts", p.Reader.FalseStarts);
+            r.Add("errors_suppressed", p.ErrorsSuppressed);
             r.Add("rx_skipped", p.Reader.Skipped);
             r.Add("tx_frames", p.Writer.FramesSent);
             r.TextEnd();

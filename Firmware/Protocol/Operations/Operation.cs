@@ -77,7 +77,7 @@ namespace Qrng.Firmware.Protocol
         protected void Fail(byte code, string text)
         {
             Cancel();
-            Replies.Error(code, _type, Seq, text, Auth);
+            Replies.EndWithError(code, _type, Seq, text, Auth);
         }
 
         /// <summary>True unless the engine is in a persistent error or its self-test failed (then an ERROR is sent).</summary>

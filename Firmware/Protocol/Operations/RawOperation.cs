@@ -23,7 +23,7 @@ namespace Qrng.Firmware.Protocol
             int n = Wire.Get32(b, P);
             if (n <= 0 || n > MaxSymbols)
             {
-                Replies.Error(Wire.ErrBadArgument, Wire.Raw, seq, "RAW: n in 1.." + MaxSymbols + " symbols");
+                Replies.Error(Wire.ErrBadArgument, Wire.Raw, seq, "RAW: n in 1..", MaxSymbols, " symbols");
                 return;
             }
 
