@@ -13,6 +13,15 @@ namespace Qrng.Emulator
     public sealed class EmulatedBoard
     {
         public EmulatedBoard(FirmwareConfig config, ArduCamModule camera, IByteSink uart, ILog log)
+            : this(config, camera, uart, log, null)
+        {
+        }
+
+        /// <param name="protocolClock">
+        /// the clock of the serial protocol's time-outs (frame, idle) and uptime; null = the board's emulated clock. A board
+        /// served to programs on the wall clock (a pseudo-terminal) passes the wall clock: its emulated time runs far ahead.
+        /// </param>
+        public EmulatedBoard(FirmwareConfig config, ArduCamModule camera, IByteSink uart, ILog log, IClock protocolClock)
         {
             Config = config;
             Camera = camera;
@@ -23,7 +32,7 @@ namespace Qrng.Emulator
             Driver = new ArduCamOv2640(camera, camera, Delay, Delay, config.Width, config.Height, config.EmulatorTestSize);
             Driver.Exposure = config.Exposure;
             var link = uart as ISerialLink;
-            App = new App(Driver, Led, link != null ? link : new LoopbackLink(uart), Delay, Delay, log, config);
+            App = new App(Driver, Led, link != null ? link : new LoopbackLink(uart), Delay, protocolClock != null ? protocolClock : Delay, log, config);
             App.SimulatedSource = true;                    // INFO/STATUS source=simulated: no one credits entropy from it
         }
 

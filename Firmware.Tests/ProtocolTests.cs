@@ -48,7 +48,10 @@ namespace Qrng.Firmware.Tests
         private readonly FrameReader _reader = new FrameReader(Wire.ReplyMagic, Wire.MaxReplyPayload);
         private readonly byte[] _buffer = new byte[512];
         private readonly ArrayList _frames = new ArrayList();
-        private long _received;
+        private long _received, _lastSent;
+
+        /// <summary>The sequence number of the keep-alive PINGs <see cref="Await"/> sends (a host does the same).</summary>
+        public const int PingSeq = 0xFFF0;
 
         public BoardLine(FirmwareConfig config, uint seed)
         {
@@ -95,6 +98,26 @@ namespace Qrng.Firmware.Tests
             }
         }
 
+        /// <summary>Steps like <see cref="Step"/>, with the keep-alive PINGs a host sends in command mode.</summary>
+        public void StepKeepingAlive(int loops)
+        {
+            for (int i = 0; i < loops; i++)
+            {
+                if (Board.Delay.ElapsedMilliseconds - _lastSent >= Wire.CommandIdleMs / 3)
+                {
+                    Send(Wire.Ping, PingSeq, null);
+                }
+
+                Step(1);
+            }
+        }
+
+        /// <summary>Silence on the line: the board's clock moves on <paramref name="ms"/> without a loop iteration.</summary>
+        public void Wait(int ms)
+        {
+            Board.Delay.Milliseconds(ms);
+        }
+
         public void Attention()
         {
             Link.ToDevice.Write(Wire.Attention, 0, Wire.Attention.Length);
@@ -119,6 +142,7 @@ namespace Qrng.Firmware.Tests
             }
 
             _writer.Send(Link.ToDevice, type, 0, seq, n, auth ? Mac : null, DeviceNonce);
+            _lastSent = Board.Delay.ElapsedMilliseconds;
         }
 
         /// <summary>Steps the board until the reply to <paramref name="seq"/> is complete (its last frame, or an ERROR); null when none came.</summary>
@@ -141,6 +165,11 @@ namespace Qrng.Firmware.Tests
                     {
                         return (Reply[])got.ToArray(typeof(Reply));
                     }
+                }
+
+                if (Board.Delay.ElapsedMilliseconds - _lastSent >= Wire.CommandIdleMs / 3)
+                {
+                    Send(Wire.Ping, PingSeq, null);               // keeps command mode during a long reply, as a host does
                 }
 
                 Board.Step();
@@ -195,9 +224,9 @@ namespace Qrng.Firmware.Tests
                 do
                 {
                     at += _reader.Feed(_buffer, at, n - at);
-                    if (_reader.Event == FrameReader.Frame)
+                    if (_reader.Event == FrameReader.Frame && _reader.Seq != PingSeq)
                     {
-                        _frames.Add(Capture());
+                        _frames.Add(Capture());                   // the keep-alive PINGs' replies are not the test's
                     }
                 }
                 while (_reader.Event != FrameReader.None);
@@ -312,7 +341,7 @@ namespace Qrng.Firmware.Tests
             Assert.AreEqual(Wire.Version, (int)frames[0].Payload[0]);
             Assert.IsTrue(line.Device.CommandMode);
 
-            line.Step(20);
+            line.StepKeepingAlive(20);
             Assert.AreEqual(0, line.Pending().Length, "command mode sends nothing unasked");
             Assert.AreEqual(outBefore, line.Board.Status.BytesOut, "and makes no DRBG output without a READ");
             Assert.IsTrue(line.Board.Status.Reseeds > 0, "while reseeding goes on");
@@ -571,7 +600,9 @@ namespace Qrng.Firmware.Tests
             Assert.AreEqual(Wire.ErrBadArgument, zero.Payload[0]);
 
             line.Raw(new byte[] { Wire.Magic, Wire.RequestMagic, Wire.Status, 0, 85, 0 });        // then silence
-            line.Step(60);                                                                      // > 500 ms of virtual time
+            line.Step(1);
+            line.Wait(Wire.FrameTimeoutMs + 100);
+            line.Step(1);
             r = line.Pending();
             Assert.AreEqual(1, r.Length, "one error for the stalled frame");
             Assert.AreEqual(Wire.ErrTruncated, r[0].Payload[0]);
@@ -608,7 +639,8 @@ namespace Qrng.Firmware.Tests
             line.Send(Wire.Info, 93, null);
             line.Step(2);
             Assert.AreEqual(0, line.Pending().Length, "the INFO is inside the stalled frame until the time-out");
-            line.Step(60);                                                                       // > 500 ms of virtual time
+            line.Wait(Wire.FrameTimeoutMs + 100);
+            line.Step(1);
             Reply[] r = line.Pending();
             Assert.IsTrue(r.Length >= 2, "the time-out's error, then the INFO's reply");
             Assert.AreEqual(Wire.Error, r[0].Type);
@@ -711,7 +743,8 @@ namespace Qrng.Firmware.Tests
             long before = line.Received;
             line.Raw(flood);
             line.Step(12);
-            line.Step(60);                                                                       // the last candidate times out
+            line.Wait(Wire.FrameTimeoutMs + 100);                                                // the last candidates time out
+            line.Step(1);
             long sent = line.Received - before;
             Assert.IsTrue(sent <= flood.Length, "bytes out " + sent + " <= bytes in " + flood.Length);
             string status = line.AskText(Wire.Status, 110, null, 3);
@@ -757,6 +790,59 @@ namespace Qrng.Firmware.Tests
             }
 
             Assert.IsTrue(ended, "the READ ended with ERROR UNHEALTHY");
+        }
+
+        [TestMethod]
+        public static void A_board_whose_client_went_silent_returns_to_the_plain_stream_after_the_idle_time()
+        {
+            // issue 19 item 4: a client killed mid-READ left the board in command mode, sending DATA frames to nobody
+            BoardLine line = InCommandMode(new FirmwareConfig(), 26);
+            line.Send(Wire.Read, 120, BoardLine.U32(1000000000));
+            long asked = line.Board.Delay.ElapsedMilliseconds;
+            Reply idle = null;
+            for (int i = 0; i < 200 && idle == null; i++)
+            {
+                line.Step(1);
+                Reply[] frames = line.Pending();
+                for (int k = 0; k < frames.Length; k++)
+                {
+                    if (frames[k].Type == Wire.Error)
+                    {
+                        idle = frames[k];
+                    }
+                }
+            }
+
+            long after = line.Board.Delay.ElapsedMilliseconds - asked;
+            Assert.IsNotNull(idle, "an ERROR ended the READ");
+            Assert.AreEqual(Wire.ErrIdle, idle.Payload[0], idle.Text);
+            Assert.AreEqual(120, idle.Seq, "the READ's last frame");
+            Assert.IsTrue(idle.Text.IndexOf("back to the plain stream") >= 0, idle.Text);
+            Assert.IsFalse(line.Device.CommandMode);
+            Assert.IsTrue(after > Wire.CommandIdleMs && after <= Wire.CommandIdleMs + 1000, "left after " + after + " ms");
+
+            // from then on the line carries the plain stream only
+            long skipped = line.Skipped, outBefore = line.Board.Status.BytesOut;
+            line.Step(10);
+            Assert.AreEqual(0, line.Pending().Length, "no frame after it");
+            Assert.IsTrue(line.Skipped - skipped > 0 && line.Skipped - skipped == line.Board.Status.BytesOut - outBefore, "every byte after it is a DRBG byte of the plain stream");
+        }
+
+        [TestMethod]
+        public static void Ping_keeps_command_mode_and_is_answered_during_an_operation()
+        {
+            BoardLine line = InCommandMode(new FirmwareConfig(), 27);
+            line.StepKeepingAlive(100);                                                          // 13 s of the board's clock
+            Assert.IsTrue(line.Device.CommandMode, "PINGs keep it in command mode");
+            line.Send(Wire.Read, 130, BoardLine.U32(1000000000));
+            line.Step(2);
+            string ping = line.AskText(Wire.Ping, 131, null, 1);
+            Assert.AreEqual("", ping, "an empty text reply, while the READ runs");
+            line.Send(Wire.Cancel, 132, null);
+            line.Await(132, 2);
+            string status = line.AskText(Wire.Status, 133, null, 2);
+            Assert.AreEqual("0", BoardLine.Value(status, "idle_returns"));
+            Assert.AreEqual("5000", BoardLine.Value(line.AskText(Wire.Info, 134, null, 2), "command_idle_ms"));
         }
 
         /// <summary>A reply frame as the device writes it: header, payload, CRC-32.</summary>

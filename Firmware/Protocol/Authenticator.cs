@@ -117,7 +117,8 @@ namespace Qrng.Firmware.Protocol
             Wire.Put16(f, P + 17, Wire.MaxRequestPayload);
             Wire.Put16(f, P + 19, Wire.MaxReplyPayload);
             f[P + 21] = (byte)(_mac != null ? 1 : 0);
-            replies.Reply(Wire.Hello | Wire.ReplyBit, 0, seq, 22);
+            Wire.Put32(f, P + 22, Wire.CommandIdleMs);
+            replies.Reply(Wire.Hello | Wire.ReplyBit, 0, seq, 26);
         }
     }
 }

@@ -26,7 +26,7 @@ namespace Qrng.Firmware.Protocol
         private readonly Dispatcher _dispatch;
         private readonly byte[] _rx = new byte[64];
         private int _rxPos, _rxLen;
-        private long _lastRx;
+        private long _lastRx, _lastRequest;
 
         public DeviceProtocol(App app, ISerialLink link, IClock clock)
         {
@@ -109,6 +109,11 @@ namespace Qrng.Firmware.Protocol
             }
 
             long now = _clock.ElapsedMilliseconds;
+            if (requests > 0)
+            {
+                _lastRequest = now;
+            }
+
             if (received)
             {
                 _lastRx = now;
@@ -119,9 +124,36 @@ namespace Qrng.Firmware.Protocol
                 _reader.Expire();
                 _replies.RequestAuth = false;
                 _replies.Error(Wire.ErrTruncated, _reader.ErrorType, _reader.ErrorSeq, "a frame stopped arriving for ", Wire.FrameTimeoutMs, " ms: dropped");
-                Frames(0, 0);
+                if (Frames(0, 0) > 0)
+                {
+                    _lastRequest = now;
+                }
+            }
+
+            if (CommandMode && now - _lastRequest > Wire.CommandIdleMs)
+            {
+                LeaveIdle();
             }
         }
+
+        /// <summary>
+        /// No intact request for <see cref="Wire.CommandIdleMs"/>: the client is gone (or stalled). The running operation
+        /// ends with ERROR IDLE (the last frame a client still listening gets), then the plain stream, as after STREAM.
+        /// </summary>
+        private void LeaveIdle()
+        {
+            Operation op = _dispatch.Running;
+            int type = op != null ? op.Type : 0, seq = op != null ? op.Seq : 0;
+            bool auth = op != null && op.Auth;
+            _dispatch.CancelRunning();
+            _replies.EndWithError(Wire.ErrIdle, type, seq, "no request for ", Wire.CommandIdleMs, " ms: back to the plain stream", auth);
+            _reader.Reset();
+            CommandMode = false;
+            IdleReturns++;
+        }
+
+        /// <summary>Times the device left command mode by itself (<see cref="Wire.CommandIdleMs"/>).</summary>
+        public long IdleReturns { get; private set; }
 
         /// <summary>
         /// Feeds <paramref name="count"/> (0 or 1) bytes to the frame reader and handles every frame and damage it
@@ -221,6 +253,7 @@ namespace Qrng.Firmware.Protocol
             _dispatch.CancelRunning();
             _reader.Reset();
             CommandMode = true;
+            _lastRequest = _clock.ElapsedMilliseconds;
             _replies.Buffer[FrameWriter.PayloadOffset] = Wire.Version;
             _replies.Send(Wire.Ready, 0, 0, 1, false);
         }

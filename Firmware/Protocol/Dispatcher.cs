@@ -6,7 +6,7 @@ namespace Qrng.Firmware.Protocol
     /// The third stage of a request's path: a complete, intact request frame is authenticated when it says so
     /// (<see cref="Authenticator"/>), refused while another operation runs if it would start one, and handed to the
     /// class that handles its type: HELLO to the authenticator, INFO/STATUS/CONFIG to Commands/, READ, RAW,
-    /// RESTART-RAW and SELFTEST to Operations/, STREAM to the <see cref="DeviceProtocol"/>; CANCEL is handled here.
+    /// RESTART-RAW and SELFTEST to Operations/, STREAM to the <see cref="DeviceProtocol"/>; CANCEL and PING are handled here.
     /// </summary>
     public sealed class Dispatcher
     {
@@ -81,6 +81,7 @@ namespace Qrng.Firmware.Protocol
                 case Wire.ConfigSet: _config.Set(b, seq, length, auth); break;
                 case Wire.Stream: _protocol.BackToStream(seq, length); break;
                 case Wire.Cancel: Cancel(seq, length); break;
+                case Wire.Ping: Ping(seq, length); break;
                 default: _replies.Error(Wire.ErrUnknownCommand, type, seq, "unknown command ", type, null); break;
             }
         }
@@ -104,6 +105,16 @@ namespace Qrng.Firmware.Protocol
             if (op.Running)
             {
                 _running = op;
+            }
+        }
+
+        /// <summary>PING: keeps command mode (<see cref="Wire.CommandIdleMs"/>); an empty text reply, also while an operation runs.</summary>
+        private void Ping(int seq, int length)
+        {
+            if (_replies.Expect(Wire.Ping, seq, length, 0, "PING takes no payload"))
+            {
+                _replies.TextBegin(Wire.Ping, seq);
+                _replies.TextEnd();
             }
         }
 

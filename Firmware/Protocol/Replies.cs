@@ -88,6 +88,12 @@ namespace Qrng.Firmware.Protocol
             Error(code, type, seq, text, NoNumber, null, auth, false);
         }
 
+        /// <summary>The same with a number in its text.</summary>
+        public void EndWithError(byte code, int type, int seq, string text, long number, string after, bool auth)
+        {
+            Error(code, type, seq, text, number, after, auth, false);
+        }
+
         /// <summary>A poll begins: it may send one error reply.</summary>
         public void NewPoll()
         {

@@ -24,7 +24,7 @@ namespace Qrng.Firmware.Protocol
 
         // requests; a reply's type is the request's with bit 7 set
         public const byte Hello = 0x01, Info = 0x02, Status = 0x03, Read = 0x04, Raw = 0x05, RestartRaw = 0x06, SelfTest = 0x07;
-        public const byte ConfigGet = 0x08, ConfigSet = 0x09, Stream = 0x0A, Cancel = 0x0B;
+        public const byte ConfigGet = 0x08, ConfigSet = 0x09, Stream = 0x0A, Cancel = 0x0B, Ping = 0x0C;
         public const byte ReplyBit = 0x80;
         /// <summary>Sent unprompted (sequence 0) when the attention sequence has put the device in command mode.</summary>
         public const byte Ready = 0x80;
@@ -33,9 +33,16 @@ namespace Qrng.Firmware.Protocol
         // error codes (first payload byte of an Error reply; then the request type, then text)
         public const byte ErrBadCrc = 1, ErrBadLength = 2, ErrBadHeader = 3, ErrTruncated = 4, ErrUnknownCommand = 5, ErrBadArgument = 6;
         public const byte ErrBusy = 7, ErrUnhealthy = 8, ErrConfigRefused = 9, ErrAuthRequired = 10, ErrBadAuth = 11, ErrCancelled = 12;
+        public const byte ErrIdle = 13;
 
         /// <summary>Milliseconds a started frame may wait for its next byte before it is dropped (<see cref="ErrTruncated"/>).</summary>
         public const int FrameTimeoutMs = 500;
+
+        /// <summary>
+        /// Milliseconds in command mode without an intact request after which the device returns to the plain stream by
+        /// itself (a client that died must not leave it there): a host keeps the session with PING, a third of it apart.
+        /// </summary>
+        public const int CommandIdleMs = 5000;
 
         /// <summary>
         /// "QRNG-CMD", 00 FF, then A5 5A C3 3C 96 69: enters command mode from any state. 128 fixed bits, a byte value

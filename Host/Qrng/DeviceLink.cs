@@ -31,6 +31,14 @@ public interface IDeviceLink : IDisposable
     void SetBaud(int baud);
 }
 
+/// <summary>The wall clock, for a virtual board served to programs that run on it (<see cref="PtyBoard"/>).</summary>
+public sealed class WallClock : IClock
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public long ElapsedMilliseconds => _clock.ElapsedMilliseconds;
+}
+
 /// <summary>A serial port (or the slave of a pseudo-terminal) as a device link, on the wall clock.</summary>
 public sealed class SerialLink(SerialDevice port, string path) : IDeviceLink
 {

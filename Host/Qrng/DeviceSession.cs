@@ -26,6 +26,8 @@ public sealed class DeviceSession : IDisposable
     private readonly SessionAuth _auth;
     private readonly FrameLink _link;
     private int _seq;
+    private long _lastSent;
+    private bool _entered, _reenter;
 
     public DeviceSession(IDeviceLink link, byte[] key = null, int timeoutMs = DefaultTimeoutMs, int retries = DefaultRetries)
     {
@@ -54,6 +56,16 @@ public sealed class DeviceSession : IDisposable
     public int ProbeMs => Math.Max(1, TimeoutMs / 2);
 
     public bool CommandMode { get; private set; }
+
+    /// <summary>
+    /// The device's command-mode idle time (HELLO says it; <see cref="Wire.CommandIdleMs"/> by default): the session
+    /// sends PING when it has sent nothing for a third of it, and enters command mode again before a request when it
+    /// has been silent nearly that long (the device went back to the plain stream) or the device said ERROR IDLE.
+    /// </summary>
+    public int IdleMs { get; private set; } = Wire.CommandIdleMs;
+
+    /// <summary>Times the session entered command mode again after the device's idle time.</summary>
+    public int ReEntries { get; private set; }
 
     public bool Authenticated => _auth.Mac != null;
 
@@ -89,8 +101,12 @@ public sealed class DeviceSession : IDisposable
     public void Enter()
     {
         CommandMode = false;
+        _entered = false;
         ProtocolVersion = _link.AwaitReady(TimeoutMs, Name);
         CommandMode = true;
+        _entered = true;
+        _reenter = false;
+        _lastSent = Link.NowMs;                                    // the attention sequence
         Hello();
     }
 
@@ -105,6 +121,7 @@ public sealed class DeviceSession : IDisposable
         MaxRequest = Wire.Get16(p, 17);
         MaxReply = Wire.Get16(p, 19);
         DeviceHasKey = p[21] != 0;
+        if (p.Length >= 26 && Wire.Get32(p, 22) >= 300) IdleMs = Wire.Get32(p, 22);
         if (!_auth.HasKey)
         {
             return;
@@ -120,6 +137,7 @@ public sealed class DeviceSession : IDisposable
     {
         AskText(Wire.Stream, null, timeoutMs);
         CommandMode = false;
+        _entered = false;
     }
 
     /// <summary>Bytes already received after the last frame (after STREAM: the first plain-stream bytes); they are handed over once.</summary>
@@ -274,6 +292,7 @@ public sealed class DeviceSession : IDisposable
                     continue;
                 }
 
+                if (f.Type == Wire.Error && f.ErrorCode == Wire.ErrIdle) break;   // the device left command mode: asked again after re-entering
                 if (f.Seq != seq) continue;
                 CheckAuth(f);
                 last = Link.NowMs;
@@ -331,6 +350,7 @@ public sealed class DeviceSession : IDisposable
                     continue;
                 }
 
+                if (f.Type == Wire.Error && f.ErrorCode == Wire.ErrIdle) break;   // the device left command mode: asked again after re-entering
                 if (f.Seq != seq) continue;
                 if (checkAuth) CheckAuth(f);
                 if (f.Type == Wire.Error)
@@ -356,6 +376,7 @@ public sealed class DeviceSession : IDisposable
     /// </summary>
     public ReplyFrame Probe(int type, byte[] payload, Func<byte[], byte[]> damage = null)
     {
+        EnsureCommandMode(type);
         int seq = NextSeq(), n = payload?.Length ?? 0;
         var writer = new FrameWriter(Wire.RequestMagic, Math.Max(n, 1));
         if (n > 0) Array.Copy(payload, 0, writer.Buffer, FrameWriter.PayloadOffset, n);
@@ -364,6 +385,7 @@ public sealed class DeviceSession : IDisposable
         byte[] bytes = frame.Bytes.ToArray();
         if (damage != null) bytes = damage(bytes);
         Write(bytes, 0, bytes.Length);
+        _lastSent = Link.NowMs;
         long start = Link.NowMs;
         while (Link.NowMs - start < TimeoutMs)
         {
@@ -385,7 +407,7 @@ public sealed class DeviceSession : IDisposable
     }
 
     /// <summary>Codes of an ERROR that says the request itself arrived damaged: asking again is the cure.</summary>
-    internal static bool DamagedRequest(int code) => code is Wire.ErrBadCrc or Wire.ErrBadHeader or Wire.ErrTruncated;
+    internal static bool DamagedRequest(int code) => code is Wire.ErrBadCrc or Wire.ErrBadHeader or Wire.ErrTruncated or Wire.ErrIdle;
 
     internal DeviceException Refused(string command, ReplyFrame f)
     {
@@ -413,6 +435,7 @@ public sealed class DeviceSession : IDisposable
         Wire.ConfigSet => "CONFIG SET",
         Wire.Stream => "STREAM",
         Wire.Cancel => "CANCEL",
+        Wire.Ping => "PING",
         _ => $"request 0x{type:X2}",
     };
 
@@ -429,10 +452,37 @@ public sealed class DeviceSession : IDisposable
         return _seq;
     }
 
-    internal void Send(int type, int seq, byte[] payload) => _link.Send(type, seq, payload, CommandName(type));
+    internal void Send(int type, int seq, byte[] payload)
+    {
+        EnsureCommandMode(type);
+        _link.Send(type, seq, payload, CommandName(type));
+        _lastSent = Link.NowMs;
+    }
 
-    /// <summary>The next frame (or a dropped damaged one) within <paramref name="timeoutMs"/>; null when none came.</summary>
-    internal ReplyFrame Next(int timeoutMs) => _link.Next(timeoutMs);
+    /// <summary>Before a request: command mode again if the device has left it (ERROR IDLE, or silence for nearly its idle time).</summary>
+    private void EnsureCommandMode(int type)
+    {
+        if (type == Wire.Hello || !_entered) return;
+        if (_reenter || Link.NowMs - _lastSent >= IdleMs - Math.Min(1000, IdleMs / 5))
+        {
+            ReEntries++;
+            Enter();
+        }
+    }
+
+    /// <summary>
+    /// The next frame (or a dropped damaged one) within <paramref name="timeoutMs"/>; null when none came (or when a
+    /// keep-alive PING is due first: callers wait in a loop). ERROR IDLE marks the session for re-entry.
+    /// </summary>
+    internal ReplyFrame Next(int timeoutMs)
+    {
+        int keepAlive = IdleMs / 3;
+        if (_entered && !_reenter && Link.NowMs - _lastSent >= keepAlive) Send(Wire.Ping, NextSeq(), null);
+        long due = _entered ? _lastSent + keepAlive - Link.NowMs : timeoutMs;
+        ReplyFrame f = _link.Next((int)Math.Max(1, Math.Min(timeoutMs, due)));
+        if (f != null && f.Type == Wire.Error && f.ErrorCode == Wire.ErrIdle) _reenter = true;
+        return f;
+    }
 
     /// <summary>With a key, every frame of a reply must carry a good HMAC (<see cref="SessionAuth.Require"/>).</summary>
     internal void CheckAuth(ReplyFrame f) => _auth.Require(f, Name);

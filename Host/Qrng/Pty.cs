@@ -31,6 +31,8 @@ public sealed class Pty : IDisposable
     [DllImport("libc", SetLastError = true)] private static extern void cfmakeraw(byte[] termios);
     [DllImport("libc", SetLastError = true)] private static extern int tcsetattr(int fd, int when, byte[] termios);
     [DllImport("libc", SetLastError = true)] private static extern int close(int fd);
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)] private static extern int OpenPath(string path, int flags);
+    [DllImport("libc", SetLastError = true)] private static extern int tcflush(int fd, int queue);
     [DllImport("libc", SetLastError = true)] private static extern int fcntl(SafeFileHandle fd, int cmd, int arg);
     [DllImport("libc", SetLastError = true)] private static extern int poll(ref PollFd fds, nuint nfds, int timeout);
     [DllImport("libc", EntryPoint = "read", SetLastError = true)] private static extern nint ReadFd(SafeFileHandle fd, byte[] buf, nint count);
@@ -118,6 +120,18 @@ public sealed class Pty : IDisposable
 
         int e = Marshal.GetLastPInvokeError();
         return e is EAGAIN or EINTR ? 0 : throw new IOException($"cannot write {Path}'s master (errno {e})");
+    }
+
+    /// <summary>
+    /// Drops what the terminal holds for the slave's next user, as a tty does at its last close (what the board sent
+    /// before a user hung up must not reach the next one); best effort.
+    /// </summary>
+    public void FlushSlaveInput()
+    {
+        int fd = OpenPath(Path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) return;
+        tcflush(fd, 0);                                         // TCIFLUSH
+        close(fd);
     }
 
     public void Dispose()

@@ -8,10 +8,12 @@ namespace Qrng.Cli;
 /// A protocol-capable virtual board served on a pseudo-terminal by a background thread: the board's loop reads what
 /// the slave's user wrote from the master (its UART's RX) and writes what the firmware sent to the master (TX), so any
 /// program, `qrng --port` included, talks to it like a board on /dev/ttyUSB1. Like a real board it boots into the
-/// plain stream. Unlike a real UART the terminal never drops a byte: while nobody reads, its buffer (about 12 KiB)
-/// fills and the board waits, still taking the bytes the user writes; so a reader that opens the slave late still
-/// gets the stream from its first byte. While the board has nothing to send (command mode, no request running) its
-/// loop waits up to 2 ms for input per iteration instead of spinning.
+/// plain stream. Until the first user opens the slave the terminal drops no byte: its buffer (about 12 KiB) fills and
+/// the board waits, still taking the bytes the user writes, so the first reader gets the stream from its first byte.
+/// After a user hung up (the last one closed the slave), the terminal forgets what it held and, while nobody has it
+/// open, what the board sends is lost, as on a UART nobody listens to. The serial protocol's time-outs run on the wall
+/// clock (the board's emulated time runs far ahead of it), as the programs on the other end do. While the board has
+/// nothing to send (command mode, no request running) its loop waits up to 2 ms for input per iteration instead of spinning.
 /// </summary>
 public sealed class PtyBoard : IDisposable
 {
@@ -21,6 +23,7 @@ public sealed class PtyBoard : IDisposable
     private readonly byte[] _rx = new byte[4096], _tx = new byte[1 << 16];
     private volatile bool _stop;
     private int _disposed;
+    private bool _open, _hungUp;
 
     public PtyBoard(Board board, LoopbackLink line)
     {
@@ -40,7 +43,7 @@ public sealed class PtyBoard : IDisposable
     {
         var line = new LoopbackLink(null);
         Board board;
-        try { board = new Board(config, line, seed); }
+        try { board = new Board(config, line, seed, protocolClock: new WallClock()); }
         catch (ArgumentException e) { throw new Model.ModelException($"configuration: {e.Message}"); }
         foreach (string f in faults) StreamCommand.Apply(board.Camera, f);
         if (booted) VirtualLink.PowerUp(board, line);
@@ -71,6 +74,26 @@ public sealed class PtyBoard : IDisposable
     public long BytesSent => Interlocked.Read(ref _sent);
 
     private long _sent;
+
+    /// <summary>Bytes the board sent while nobody had the terminal open after a hang-up (lost, as on a UART).</summary>
+    public long BytesLost => Interlocked.Read(ref _lost);
+
+    private long _lost;
+
+    /// <summary>Tracks whether a user has the slave open (<paramref name="read"/>: TryRead's result, -1 when nobody has).</summary>
+    private void Listening(int read)
+    {
+        if (read >= 0)
+        {
+            _open = true;
+        }
+        else if (_open)
+        {
+            _open = false;                                        // the last user hung up: the terminal forgets what it held
+            _hungUp = true;
+            _pty.FlushSlaveInput();
+        }
+    }
 
     /// <summary>What ended the serving thread when it was not asked to stop (an error writing the master).</summary>
     public Exception Failure { get; private set; }
@@ -104,6 +127,7 @@ public sealed class PtyBoard : IDisposable
             while (!_stop)
             {
                 int n = _pty.TryRead(_rx, _rx.Length, idle ? 2 : 0);
+                Listening(n);
                 if (n > 0) _line.ToDevice.Write(_rx, 0, n);
                 else if (n < 0 && idle) Thread.Sleep(2);             // nobody has the slave open: poll returns at once
                 BeforeStep?.Invoke(Board);
@@ -130,19 +154,21 @@ public sealed class PtyBoard : IDisposable
             any = true;
             if (LineNoise != null) count = LineNoise(Board, _tx, count);
             int at = 0;
-            while (at < count && !_stop)
+            while (at < count && !_stop && !(_hungUp && !_open))
             {
                 int w = _pty.TryWrite(_tx, at, count - at);
                 at += w;
                 if (w == 0)
                 {
                     int n = _pty.TryRead(_rx, _rx.Length, 1);       // the buffer is full: wait for the reader, keep listening
+                    Listening(n);
                     if (n > 0) _line.ToDevice.Write(_rx, 0, n);
                     else if (n < 0) Thread.Sleep(1);
                 }
             }
 
             Interlocked.Add(ref _sent, at);
+            Interlocked.Add(ref _lost, count - at);
         }
 
         return any;

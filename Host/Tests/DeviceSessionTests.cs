@@ -44,6 +44,32 @@ namespace Qrng.Host.Tests
             Assert.True(link.Tap.Frames.Count(f => f.Type == (Wire.Read | Wire.ReplyBit)) >= 99, "DATA frames of at most 1014 bytes");
         }
 
+        [Fact]
+        public void A_session_silent_for_the_idle_time_enters_command_mode_again_and_a_long_read_keeps_its_session()
+        {
+            using var link = TappedLink.Boot(new FirmwareConfig(), 41);
+            using var s = Open(link);
+            var board = link.Inner.Board;
+            Assert.Equal(Wire.CommandIdleMs, s.IdleMs);
+            s.Info();
+
+            // the host is busy elsewhere: the board's clock runs past the idle time without a request
+            long quiet = board.Delay.ElapsedMilliseconds;
+            while (board.Delay.ElapsedMilliseconds - quiet <= Wire.CommandIdleMs + 500) board.Step();
+            Assert.False(board.App.Protocol.CommandMode, "the board went back to the plain stream");
+            Assert.Equal("streaming", DeviceSession.Value(s.Status(), "state_name"));
+            Assert.Equal(1, s.ReEntries);
+
+            // a READ that lasts many idle times on the board's clock: the session's PINGs keep command mode
+            long start = board.Delay.ElapsedMilliseconds, returns = board.App.Protocol.IdleReturns;
+            byte[] got = ReadAll(s, 600_000);
+            Assert.Equal(600_000, got.Length);
+            Assert.True(board.Delay.ElapsedMilliseconds - start > 3 * Wire.CommandIdleMs, $"the READ took {board.Delay.ElapsedMilliseconds - start} ms of the board's clock");
+            Assert.Equal(returns, board.App.Protocol.IdleReturns);
+            Assert.Equal(1, s.ReEntries);
+            Assert.True(link.Tap.Frames.Count(f => f.Type == (Wire.Ping | Wire.ReplyBit)) >= 3, "PINGs answered during the READ");
+        }
+
         [Theory]
         [InlineData(LineTap.Noise.FlipBit)]
         [InlineData(LineTap.Noise.Drop)]

@@ -202,7 +202,7 @@ namespace Qrng.Host.Tests
                     Plain = false;
                     return;
                 case Wire.Hello | Wire.ReplyBit:
-                    Assert.True(p.Length == 22 && p[16] == Wire.Version && Wire.Get16(p, 17) == Wire.MaxRequestPayload && Wire.Get16(p, 19) == Wire.MaxReplyPayload && p[21] == 0, what);
+                    Assert.True(p.Length == 26 && p[16] == Wire.Version && Wire.Get16(p, 17) == Wire.MaxRequestPayload && Wire.Get16(p, 19) == Wire.MaxReplyPayload && p[21] == 0 && Wire.Get32(p, 22) == Wire.CommandIdleMs, what);
                     return;
                 case Wire.Read | Wire.ReplyBit:
                     Assert.True(ReadSeqs.Contains(seq), "DATA only for a READ that came as a valid frame: " + what);
@@ -218,14 +218,15 @@ namespace Qrng.Host.Tests
                     Assert.True(p.Length >= RestartRawOperation.Header && p.Length == RestartRawOperation.Header + ((Wire.Get16(p, 6) + 3) / 4), what);
                     return;
                 case Wire.Info | Wire.ReplyBit or Wire.Status | Wire.ReplyBit or Wire.SelfTest | Wire.ReplyBit or Wire.ConfigGet | Wire.ReplyBit
-                    or Wire.ConfigSet | Wire.ReplyBit or Wire.Stream | Wire.ReplyBit or Wire.Cancel | Wire.ReplyBit:
+                    or Wire.ConfigSet | Wire.ReplyBit or Wire.Stream | Wire.ReplyBit or Wire.Cancel | Wire.ReplyBit or Wire.Ping | Wire.ReplyBit:
                     Assert.True(p.Length >= Replies.TextHeader, what);
                     Assert.True(p.AsSpan(Replies.TextHeader).ContainsAnyExcept(TextBytes) == false, "text replies are ASCII: " + what);
                     if (type == (Wire.Stream | Wire.ReplyBit) && (flags & Wire.FlagMore) == 0) Plain = true;
                     return;
                 case Wire.Error:
-                    Assert.True(p.Length >= 2 && p[0] >= Wire.ErrBadCrc && p[0] <= Wire.ErrCancelled, what);
+                    Assert.True(p.Length >= 2 && p[0] >= Wire.ErrBadCrc && p[0] <= Wire.ErrIdle, what);
                     Assert.True(p.AsSpan(2).ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) == false, "ERROR text is one ASCII line: " + what);
+                    if (p[0] == Wire.ErrIdle) Plain = true;                  // no request for the idle time: the plain stream follows
                     return;
                 default:
                     Assert.Fail("a reply type the protocol does not have: " + what);

@@ -425,6 +425,69 @@ namespace Qrng.Host.Tests
         }
     
         [Fact]
+        public void A_killed_client_leaves_the_board_in_the_plain_stream_within_the_idle_time()
+        {
+            // issue 19 item 4: kill -KILL of `qrng read --port P`, then `stty raw; head -c` of P got 380,928 bytes of
+            // framing and then nothing from a healthy board
+            NeedLinux();
+            PtyBoard board = Serve(out LineTap tap, seed: 16);
+            var delivered = new List<byte>();
+            bool record = false;
+            board.LineNoise = (b, buf, n) =>
+            {
+                n = tap.Process(buf, n);
+                lock (delivered)
+                {
+                    if (record && delivered.Count < 4_000_000) delivered.AddRange(buf.AsSpan(0, n));
+                }
+
+                return n;
+            };
+
+            string output = File("k.bin");
+            using Process reader = Start(null, "read", "--port", board.Path, "-n", "1G", "-o", output, "-q");
+            WaitForPartial(reader, "k.bin", "it was killed");
+            reader.Kill();                                                                   // SIGKILL: no STREAM on the way out
+            reader.WaitForExit();
+            var killed = Stopwatch.StartNew();
+            Assert.True(board.Board.App.Protocol.CommandMode, "the killed reader left the board in command mode");
+            while (board.Board.App.Protocol.CommandMode && killed.ElapsedMilliseconds < Wire.CommandIdleMs + 3000) Thread.Sleep(10);
+            Assert.False(board.Board.App.Protocol.CommandMode, $"still in command mode {killed.ElapsedMilliseconds} ms after the kill");
+            Assert.True(killed.ElapsedMilliseconds <= Wire.CommandIdleMs + 2000, $"left command mode {killed.ElapsedMilliseconds} ms after the kill");
+            Assert.Contains(tap.Frames, f => f.Type == Wire.Error && f.Payload[0] == Wire.ErrIdle);
+            lock (delivered) record = true;                                                  // from here on: what the device sends as plain stream
+
+            var sh = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true };
+            sh.ArgumentList.Add("-c");
+            sh.ArgumentList.Add($"stty -F {board.Path} raw -echo -echoe -echok -echoctl -echoke -ixon -ixoff -crtscts clocal cread && head -c 200000 {board.Path}");
+            using Process head = Process.Start(sh)!;
+            var got = new MemoryStream();
+            using (new Timer(_ => { try { head.Kill(); } catch (InvalidOperationException) { } }, null, 30_000, Timeout.Infinite))
+            {
+                head.StandardOutput.BaseStream.CopyTo(got);                                   // until head exits (killed after 30 s)
+            }
+
+            head.WaitForExit();
+            byte[] bytes = got.ToArray();
+            Assert.Equal(200_000, bytes.Length);
+
+            // every byte head got is a byte the device sent after it had left command mode, in order, and no frame is in them
+            byte[] sent;
+            lock (delivered) sent = [.. delivered];
+            Assert.True(sent.AsSpan().IndexOf(bytes.AsSpan(0, 64)) is int at && at >= 0 && sent.AsSpan(at).StartsWith(bytes),
+                "head's bytes are a run of what the device sent in the plain stream");
+            var frames = new FrameReader(Wire.ReplyMagic, Wire.MaxReplyPayload);
+            int found = 0, pos = 0;
+            do
+            {
+                pos += frames.Feed(bytes, pos, bytes.Length - pos);
+                if (frames.Event == FrameReader.Frame) found++;
+            }
+            while (frames.Event != FrameReader.None || pos < bytes.Length);
+            Assert.Equal(0, found);
+        }
+
+        [Fact]
         public void Every_device_command_works_with_port_on_a_board_served_by_qrng_board_and_pulling_it_is_exit_code_5()
         {
             NeedLinux();

@@ -51,10 +51,11 @@ public sealed class Board
     private readonly EmulatedBoard _board;
 
     /// <param name="log">where the device's status lines go; null = nowhere (no allocation per report)</param>
-    public Board(FirmwareConfig config, IByteSink uart, int seed, NoiseParams noise = null, double efficiencySpread = 0.05, ILog log = null)
+    /// <param name="protocolClock">the serial protocol's clock (EmulatedBoard); null = the board's emulated clock</param>
+    public Board(FirmwareConfig config, IByteSink uart, int seed, NoiseParams noise = null, double efficiencySpread = 0.05, ILog log = null, IClock protocolClock = null)
     {
         Camera = new VirtualArduCam(seed, SensorParams.Paper, noise ?? NoiseParams.TableI(1), efficiencySpread);
-        _board = new EmulatedBoard(config, Camera, uart, log);
+        _board = new EmulatedBoard(config, Camera, uart, log, protocolClock);
     }
 
     public App App => _board.App;

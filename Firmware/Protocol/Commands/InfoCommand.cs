@@ -54,6 +54,7 @@ namespace Qrng.Firmware.Protocol
             r.Add("auth", _auth.HasKey ? "yes" : "no");
             r.Add("max_request", Wire.MaxRequestPayload);
             r.Add("max_reply", Wire.MaxReplyPayload);
+            r.Add("command_idle_ms", Wire.CommandIdleMs);
             r.Add("config_persisted", "no");
             r.TextEnd();
         }

@@ -71,6 +71,7 @@ namespace Qrng.Firmware.Protocol
             r.Add("errors_suppressed", p.ErrorsSuppressed);
             r.Add("rx_skipped", p.Reader.Skipped);
             r.Add("tx_frames", p.Writer.FramesSent);
+            r.Add("idle_returns", p.IdleReturns);
             r.TextEnd();
         }
 
