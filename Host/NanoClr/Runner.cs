@@ -89,7 +89,9 @@ namespace Qrng.NanoClr
             env[OmitNativeVariable] = omitNative == null ? "" : string.Join(",", omitNative);
 
             bool inProgram = false;
-            ProcResult r = Proc.Run(clr.Harness, peFiles, Path.GetDirectoryName(clr.Harness), timeout, env, line =>
+            (string file, List<string> args) = clr.Command();
+            args.AddRange(peFiles);
+            ProcResult r = Proc.Run(file, args, Path.GetDirectoryName(clr.Harness), timeout, env, line =>
             {
                 if (onLine != null && inProgram && line.TrimEnd('\r') != "Done.")
                 {
