@@ -462,7 +462,7 @@ namespace Qrng.Firmware.Tests
             sensor.PixelCount = 65;                                   // no configuration matches the sensor now
             FirmwareConfig next = app.Config.Copy();
             next.TMinus = 70;
-            string refused = app.Reconfigure(next);
+            string refused = app.Reconfigure(next, null);
             Assert.IsNotNull(refused);
             long bytes = sink.Count;
             for (int i = 0; i < 20; i++)

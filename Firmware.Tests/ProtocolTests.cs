@@ -98,6 +98,20 @@ namespace Qrng.Firmware.Tests
             }
         }
 
+        /// <summary>HELLO with a host nonce and the board's key: requests sent with auth are signed from now on, replies checked.</summary>
+        public void StartSession(FirmwareConfig config)
+        {
+            Mac = new HmacSha256(config.HmacKey);
+            for (int i = 0; i < Wire.NonceLength; i++)
+            {
+                HostNonce[i] = (byte)(0xA0 + i);
+            }
+
+            Reply hello = Ask(Wire.Hello, 0xFFF1, HostNonce, 2);
+            Assert.AreEqual(Wire.Hello | Wire.ReplyBit, hello.Type);
+            System.Array.Copy(hello.Payload, 0, DeviceNonce, 0, Wire.NonceLength);
+        }
+
         /// <summary>Steps like <see cref="Step"/>, with the keep-alive PINGs a host sends in command mode.</summary>
         public void StepKeepingAlive(int loops)
         {
@@ -293,7 +307,7 @@ namespace Qrng.Firmware.Tests
     {
         private const int Healthy = 24;               // loops until a 40x32 board streams (start-up, seeding, noise check: 3-4 frames; more after a false alarm)
 
-        private static BoardLine Streaming(FirmwareConfig config, uint seed)
+        public static BoardLine Streaming(FirmwareConfig config, uint seed)
         {
             var line = new BoardLine(config, seed);
             line.Step(Healthy);
@@ -301,7 +315,7 @@ namespace Qrng.Firmware.Tests
             return line;
         }
 
-        private static BoardLine InCommandMode(FirmwareConfig config, uint seed)
+        public static BoardLine InCommandMode(FirmwareConfig config, uint seed)
         {
             BoardLine line = Streaming(config, seed);
             line.Attention();

@@ -42,6 +42,7 @@ namespace Qrng.Firmware
         private long _nextReport;
         private int _idleTicks, _startFailures;
         private EngineStatus _counters;
+        private EngineCarry _carry;
         private EngineState _reported = EngineState.Streaming;
 
         /// <summary>A board whose UART only sends (no commands reach it) and whose clock is the delay's, when it counts.</summary>
@@ -200,6 +201,9 @@ namespace Qrng.Firmware
                     Engine.Status.CountersFrom(_counters);
                 }
 
+                Engine.Continue(_carry, false);
+                _carry = null;
+
                 _startFailures = 0;
                 Log("qrng: the pipeline started again");
                 return true;
@@ -248,12 +252,15 @@ namespace Qrng.Firmware
 
         /// <summary>
         /// Replaces the configuration and restarts the pipeline with it (CONFIG SET; not persisted). The old engine's
-        /// entropy and DRBG state are zeroised first. Returns null, or why the new configuration did not start (the
+        /// entropy and DRBG state are zeroised first; its stale-frame fingerprints, its back-off and a persistent
+        /// failure's pause go on in the new one (<see cref="QrngEngine.Continue"/>) unless <paramref name="endPauseBy"/>
+        /// names the authenticated request that ends them. Returns null, or why the new configuration did not start (the
         /// old one is then back).
         /// </summary>
-        public string Reconfigure(FirmwareConfig next)
+        public string Reconfigure(FirmwareConfig next, string endPauseBy)
         {
             EngineStatus counters = Engine.Status;
+            EngineCarry carry = Engine.Carry();
             Engine.Shutdown();
             Engine = null;                                        // its buffers may go before the new ones are allocated
             string refused = null;
@@ -275,6 +282,7 @@ namespace Qrng.Firmware
                     // nor with the previous one (out of memory, a sensor that changed): the loop starts it when it can
                     Engine = null;
                     _counters = counters;
+                    _carry = carry;
                     refused += "; nor with the previous one (" + again.Message + "): retried every second";
                     Log("qrng: " + refused);
                     return refused;
@@ -282,6 +290,13 @@ namespace Qrng.Firmware
             }
 
             Engine.Status.CountersFrom(counters);
+            bool end = refused == null && endPauseBy != null;
+            Engine.Continue(carry, end);
+            if (end && carry.Paused)
+            {
+                Engine.Status.PauseEndedBy = endPauseBy;
+            }
+
             return refused;
         }
 

@@ -141,6 +141,10 @@ namespace Qrng.Firmware
         /// <summary>The last capture's time from start to frame, ms, and the bytes the sensor delivered (its FIFO length).</summary>
         public int CaptureMs;
         public int FrameBytes;
+        /// <summary>Seconds left of a persistent failure's pause (state Error), 0 otherwise.</summary>
+        public int PauseSeconds;
+        /// <summary>"none", or the authenticated request that last ended a pause early (STATUS pause_ended_by).</summary>
+        public string PauseEndedBy = "none";
 
         /// <summary>Takes over the counters of an engine being replaced (CONFIG SET): they count since boot.</summary>
         public void CountersFrom(EngineStatus old)
@@ -165,6 +169,7 @@ namespace Qrng.Firmware
             CreditedMilliBits = old.CreditedMilliBits;
             BytesOut = old.BytesOut;
             ErrorEntries = old.ErrorEntries;
+            PauseEndedBy = old.PauseEndedBy;
         }
 
         public static string Describe(Fault fault, int detail)

@@ -526,6 +526,7 @@ namespace Qrng.Firmware
             _drbg.Zeroise();
             int shift = _errorsInARow < LongestPauseShift ? _errorsInARow : LongestPauseShift;
             _pauseTicks = FirstPauseSeconds << shift;
+            s.PauseSeconds = _pauseTicks;
             _errorsInARow++;
             s.State = EngineState.Error;
             return false;
@@ -536,9 +537,11 @@ namespace Qrng.Firmware
         {
             if (--_pauseTicks > 0)
             {
+                Status.PauseSeconds = _pauseTicks;
                 return false;
             }
 
+            Status.PauseSeconds = 0;
             _sensorReady = false;
             _startupFailures = 0;
             _faultRun = 0;
@@ -620,12 +623,35 @@ namespace Qrng.Firmware
         /// sensor's start (its ID check) and a fresh SP 800-90B start-up test on the next frames. False when the
         /// known-answer tests failed (permanent, as at power-up).
         /// </summary>
-        public bool RunSelfTest()
+        /// <param name="endPause">
+        /// false (an unauthenticated request): a persistent failure's pause and its reason stay; only the known-answer
+        /// tests run. True: the pause ends, its back-off too, and the sensor is started again.
+        /// </param>
+        public bool RunSelfTest(bool endPause)
         {
             EngineStatus s = Status;
             if (s.State == EngineState.SelfTestFailed)
             {
                 return false;
+            }
+
+            if (s.State == EngineState.Error && !endPause)
+            {
+                if (DrbgSelfTest.Run())
+                {
+                    return true;
+                }
+
+                s.State = EngineState.SelfTestFailed;
+                s.LastFault = Fault.DrbgSelfTest;
+                return false;
+            }
+
+            if (s.State == EngineState.Error)
+            {
+                _errorsInARow = 0;
+                _pauseTicks = 0;
+                s.PauseSeconds = 0;
             }
 
             StopRaw();
@@ -642,6 +668,56 @@ namespace Qrng.Firmware
             _startupFailures = 0;
             s.State = EngineState.SensorDown;
             return true;
+        }
+
+        /// <summary>What the engine that replaces this one (CONFIG SET) takes over (<see cref="EngineCarry"/>).</summary>
+        public EngineCarry Carry()
+        {
+            EngineStatus s = Status;
+            var c = new EngineCarry();
+            c.Replay = _checks.Replay;
+            c.ErrorsInARow = _errorsInARow;
+            c.Paused = s.State == EngineState.Error;
+            c.PauseTicks = _pauseTicks;
+            c.Persistent = s.Persistent;
+            c.PersistentDetail = s.PersistentDetail;
+            c.LastFault = s.LastFault;
+            c.FaultDetail = s.FaultDetail;
+            c.SensorMessage = s.SensorMessage;
+            return c;
+        }
+
+        /// <summary>
+        /// Goes on where the replaced engine stopped: its stale-frame fingerprints always; its back-off and, while it
+        /// paused after a persistent failure, the pause and its reason, unless <paramref name="endPause"/> (an
+        /// authenticated CONFIG SET): an unauthenticated request must not cut a pause short.
+        /// </summary>
+        public void Continue(EngineCarry c, bool endPause)
+        {
+            if (c == null)
+            {
+                return;
+            }
+
+            _checks.UseReplay(c.Replay);
+            EngineStatus s = Status;
+            if (endPause || s.State == EngineState.SelfTestFailed)
+            {
+                return;
+            }
+
+            _errorsInARow = c.ErrorsInARow;
+            if (c.Paused)
+            {
+                _pauseTicks = c.PauseTicks;
+                s.PauseSeconds = c.PauseTicks;
+                s.Persistent = c.Persistent;
+                s.PersistentDetail = c.PersistentDetail;
+                s.LastFault = c.LastFault;
+                s.FaultDetail = c.FaultDetail;
+                s.SensorMessage = c.SensorMessage;
+                s.State = EngineState.Error;
+            }
         }
 
         /// <summary>The engine is being replaced (CONFIG SET): pooled entropy, raw frames and the DRBG state are zeroised.</summary>
@@ -686,5 +762,23 @@ namespace Qrng.Firmware
             s.State = EngineState.SensorDown;
             ClearEntropy();
         }
+    }
+
+    /// <summary>
+    /// What outlives an engine replaced by CONFIG SET (<see cref="QrngEngine.Carry"/>): the stale-frame fingerprints,
+    /// the back-off of persistent failures and, while one pauses the engine, the pause and its reason. Scalars and the
+    /// fingerprint ring only: the old engine's buffers go before the new ones are allocated.
+    /// </summary>
+    public sealed class EngineCarry
+    {
+        public ReplayDetector Replay;
+        public int ErrorsInARow;
+        public bool Paused;
+        public int PauseTicks;
+        public Fault Persistent;
+        public int PersistentDetail;
+        public Fault LastFault;
+        public int FaultDetail;
+        public string SensorMessage;
     }
 }

@@ -11,7 +11,7 @@ namespace Qrng.Firmware.Pipeline
     {
         private readonly int _pixels, _tMinus, _tPlus;
         private readonly PixelWatch _watch;
-        private readonly ReplayDetector _replay;
+        private ReplayDetector _replay;
 
         public FrameChecks(FirmwareConfig config, PixelWatch watch)
         {
@@ -24,6 +24,21 @@ namespace Qrng.Firmware.Pipeline
             NPlus = config.EffectiveNPlus;
             MinMean = config.LedMinMean;
             MaxMean = config.LedMaxMean;
+        }
+
+        /// <summary>The stale-frame fingerprints (they outlive an engine replaced by CONFIG SET: <see cref="UseReplay"/>).</summary>
+        public ReplayDetector Replay
+        {
+            get { return _replay; }
+        }
+
+        /// <summary>Takes over an earlier engine's fingerprints when they are as many: a replay right after CONFIG SET is still a replay.</summary>
+        public void UseReplay(ReplayDetector earlier)
+        {
+            if (earlier != null && earlier.Capacity == _replay.Capacity)
+            {
+                _replay = earlier;
+            }
         }
 
         public int NMinus { get; private set; }

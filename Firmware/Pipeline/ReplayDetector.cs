@@ -20,6 +20,12 @@ namespace Qrng.Firmware.Pipeline
             _h2 = new uint[frames];
         }
 
+        /// <summary>Fingerprints it keeps (health.replay_frames).</summary>
+        public int Capacity
+        {
+            get { return _h1.Length; }
+        }
+
         /// <summary>How many frames back the same fingerprint was seen (1 = the previous frame), 0 if never; remembers this one.</summary>
         public int Check(uint h1, uint h2)
         {

@@ -3,7 +3,8 @@ namespace Qrng.Firmware.Protocol
     /// <summary>
     /// CONFIG GET [key] and CONFIG SET text: the configuration in force, and the keys that may change over the link
     /// (<see cref="Settable"/>; the others need a reflash). A set is validated as a whole, then starts a new pipeline
-    /// (<see cref="App.Reconfigure"/>); it is not persisted. With a key provisioned, CONFIG SET must be authenticated.
+    /// (<see cref="App.Reconfigure"/>); it is not persisted. With a key provisioned, CONFIG SET must be authenticated; a
+    /// persistent failure's pause goes on in the new pipeline unless the request was authenticated.
     /// </summary>
     public sealed class ConfigCommand
     {
@@ -88,7 +89,7 @@ namespace Qrng.Firmware.Protocol
             int oldBaud = _app.Config.UartBaud;
             if (refused == null)
             {
-                refused = _app.Reconfigure(next);
+                refused = _app.Reconfigure(next, auth ? "authenticated CONFIG SET (request " + seq + ")" : null);
             }
 
             if (refused != null)
@@ -101,6 +102,13 @@ namespace Qrng.Firmware.Protocol
             _replies.Add("applied", "yes");
             _replies.Add("persisted", "no: a reset restores the flashed configuration (Esp32/BoardConfig.cs)");
             _replies.Add("uart_baud", next.UartBaud);
+            EngineStatus s = _app.Engine.Status;
+            if (s.State == EngineState.Error)
+            {
+                // an unauthenticated set does not cut a persistent failure's pause short
+                _replies.Add("paused_s", s.PauseSeconds);
+                _replies.Add("reason", s.Reason());
+            }
             _replies.TextEnd();
             if (oldBaud != next.UartBaud)
             {

@@ -36,6 +36,8 @@ namespace Qrng.Firmware.Protocol
             r.Add("fault_text", s.LastFaultText());
             r.Add("persistent", (int)s.Persistent);
             r.Add("reason", s.Reason());
+            r.Add("pause_s", s.PauseSeconds);
+            r.Add("pause_ended_by", s.PauseEndedBy);
             r.Add("frames", s.Frames);
             r.Add("frames_passed", s.FramesPassed);
             r.Add("frames_failed_low", s.FramesFailedLow);

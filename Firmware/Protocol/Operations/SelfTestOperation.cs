@@ -7,6 +7,7 @@ namespace Qrng.Firmware.Protocol
     public sealed class SelfTestOperation : Operation
     {
         private long _basePassed, _baseFailures, _baseSensorErrors;
+        private bool _pauseKept;
 
         public SelfTestOperation(App app, Replies replies)
             : base(app, replies, Wire.SelfTest)
@@ -24,8 +25,15 @@ namespace Qrng.Firmware.Protocol
             _basePassed = s.StartupTestsPassed;
             _baseFailures = s.StartupFailures;
             _baseSensorErrors = s.SensorErrors;
+            bool auth = Replies.RequestAuth, paused = s.State == EngineState.Error;
             Begin(seq);
-            App.Engine.RunSelfTest();
+            App.Engine.RunSelfTest(auth);
+            _pauseKept = paused && !auth;
+            if (paused && auth)
+            {
+                s.PauseEndedBy = "authenticated SELFTEST (request " + seq + ")";
+            }
+
             AfterStep(s);
         }
 
@@ -33,6 +41,21 @@ namespace Qrng.Firmware.Protocol
         public override void AfterStep(EngineStatus s)
         {
             string failed = null, step = null;
+            if (_pauseKept && s.State == EngineState.Error)
+            {
+                // the known-answer tests ran; the sensor and the start-up test wait for the pause (unauthenticated request)
+                Done();
+                Replies.TextBegin(Wire.SelfTest, Seq, Auth);
+                Replies.Add("result", "paused");
+                Replies.Add("drbg_kat", "pass");
+                Replies.Add("sensor", "not-run");
+                Replies.Add("startup", "not-run");
+                Replies.Add("pause_s", s.PauseSeconds);
+                Replies.Add("reason", s.Reason() + "; the pause ends by itself, or at an authenticated SELFTEST or CONFIG SET");
+                Replies.TextEnd();
+                return;
+            }
+
             if (s.State == EngineState.SelfTestFailed)
             {
                 step = "drbg_kat";
