@@ -114,7 +114,7 @@ namespace Qrng.Emulator
                 f[P + 4] = (byte)EngineState.Streaming;
                 f[P + 5] = 0;
                 Wire.Put32(f, P + 6, 1);
-                writer.Send(sink, Wire.Read | Wire.ReplyBit, at + n < block.Length ? Wire.FlagMore : 0, seq, H + n, null, null);
+                writer.Send(sink, Wire.Read | Wire.ReplyBit, at + n < block.Length ? Wire.FlagMore : 0, seq, H + n, null, null, 0);
             }
         }
 

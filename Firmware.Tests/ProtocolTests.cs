@@ -14,6 +14,7 @@ namespace Qrng.Firmware.Tests
         public int Seq;
         public byte[] Payload;
         public byte[] Mac;
+        public uint Counter;
 
         public bool More
         {
@@ -89,6 +90,12 @@ namespace Qrng.Firmware.Tests
         public byte[] HostNonce = new byte[Wire.NonceLength];
         public byte[] DeviceNonce = new byte[Wire.NonceLength];
 
+        /// <summary>The counter of the last authenticated request sent, and of the last authenticated reply received.</summary>
+        public uint Counter, ReplyCounter;
+
+        /// <summary>A reply's counter not above the last one is left to the test to judge (replay tests) instead of failing.</summary>
+        public bool AllowOldReplyCounters;
+
         public void Step(int loops)
         {
             for (int i = 0; i < loops; i++)
@@ -109,7 +116,16 @@ namespace Qrng.Firmware.Tests
 
             Reply hello = Ask(Wire.Hello, 0xFFF1, HostNonce, 2);
             Assert.AreEqual(Wire.Hello | Wire.ReplyBit, hello.Type);
+            Assert.AreEqual(1, (int)hello.Payload[21], "a session opened (key, device nonce)");
+            Hello(hello);
+        }
+
+        /// <summary>HELLO's reply: the device nonce, and both counters start over.</summary>
+        public void Hello(Reply hello)
+        {
             System.Array.Copy(hello.Payload, 0, DeviceNonce, 0, Wire.NonceLength);
+            Counter = 0;
+            ReplyCounter = 0;
         }
 
         /// <summary>Steps like <see cref="Step"/>, with the keep-alive PINGs a host sends in command mode.</summary>
@@ -149,13 +165,19 @@ namespace Qrng.Firmware.Tests
 
         public void Send(int type, int seq, byte[] payload, bool auth)
         {
+            SendCounted(type, seq, payload, auth, auth ? ++Counter : 0);
+        }
+
+        /// <summary>An authenticated request (when <paramref name="auth"/>) with the counter given: replay tests.</summary>
+        public void SendCounted(int type, int seq, byte[] payload, bool auth, uint counter)
+        {
             int n = payload == null ? 0 : payload.Length;
             if (n > 0)
             {
                 System.Array.Copy(payload, 0, _writer.Buffer, FrameWriter.PayloadOffset, n);
             }
 
-            _writer.Send(Link.ToDevice, type, 0, seq, n, auth ? Mac : null, DeviceNonce);
+            _writer.Send(Link.ToDevice, type, 0, seq, n, auth ? Mac : null, DeviceNonce, counter);
             _lastSent = Board.Delay.ElapsedMilliseconds;
         }
 
@@ -265,11 +287,21 @@ namespace Qrng.Firmware.Tests
             {
                 r.Mac = new byte[Wire.MacLength];
                 System.Array.Copy(b, _reader.MacOffset, r.Mac, 0, Wire.MacLength);
+                r.Counter = _reader.Counter;
                 if (Mac != null)
                 {
                     var expected = new byte[Wire.MacLength];
                     FrameWriter.Sign(Mac, HostNonce, b, _reader.MacOffset, expected, 0);
                     Assert.IsTrue(HmacSha256.Equal(expected, 0, r.Mac, 0, Wire.MacLength), "reply HMAC verifies with the host nonce");
+                    if (!AllowOldReplyCounters)
+                    {
+                        Assert.IsTrue(r.Counter > ReplyCounter, "reply counter " + r.Counter + " above the last " + ReplyCounter);
+                    }
+
+                    if (r.Counter > ReplyCounter)
+                    {
+                        ReplyCounter = r.Counter;
+                    }
                 }
             }
 
@@ -716,7 +748,7 @@ namespace Qrng.Firmware.Tests
             Reply hello = line.Ask(Wire.Hello, 100, line.HostNonce, 1);
             Assert.AreEqual(Wire.Hello | Wire.ReplyBit, hello.Type);
             Assert.AreEqual(1, (int)hello.Payload[21], "authentication available");
-            System.Array.Copy(hello.Payload, 0, line.DeviceNonce, 0, Wire.NonceLength);
+            line.Hello(hello);
 
             line.Send(Wire.Info, 101, null, true);
             Reply[] info = line.Await(101, 2);

@@ -671,6 +671,18 @@ namespace Qrng.Firmware
         }
 
         /// <summary>What the engine that replaces this one (CONFIG SET) takes over (<see cref="EngineCarry"/>).</summary>
+        /// <summary>A protocol nonce from the instantiated DRBG (<see cref="DrbgOutput.Nonce"/>); false when there is none.</summary>
+        public bool DrawNonce(byte[] output, int offset, int count)
+        {
+            return _drbg.Nonce(output, offset, count);
+        }
+
+        /// <summary>The fingerprints of the last raw frames (raw sensor noise, whatever the frames' verdicts).</summary>
+        public ReplayDetector Fingerprints
+        {
+            get { return _checks.Replay; }
+        }
+
         public EngineCarry Carry()
         {
             EngineStatus s = Status;

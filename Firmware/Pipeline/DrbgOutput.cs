@@ -164,6 +164,29 @@ namespace Qrng.Firmware.Pipeline
             }
         }
 
+        /// <summary>
+        /// A protocol nonce (docs/protocol.md, authentication): <paramref name="count"/> bytes of DRBG output, not served
+        /// and not counted as output; false when the DRBG is not instantiated (or refuses). Full-entropy mode loses
+        /// nothing by it: every block it serves is generated right after a reseed with fresh entropy.
+        /// </summary>
+        public bool Nonce(byte[] output, int offset, int count)
+        {
+            if (!_drbg.IsInstantiated)
+            {
+                return false;
+            }
+
+            try
+            {
+                _drbg.Generate(output, offset, count, null);
+                return true;
+            }
+            catch (System.Exception)
+            {
+                return false;                                        // e.g. reseed required: the caller falls back
+            }
+        }
+
         /// <summary>Diagnostics (tests): true when no buffer holds entropy input or output (between frames).</summary>
         public bool BuffersClear()
         {

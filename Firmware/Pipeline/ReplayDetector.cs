@@ -26,6 +26,23 @@ namespace Qrng.Firmware.Pipeline
             get { return _h1.Length; }
         }
 
+        /// <summary>Fingerprints held (up to <see cref="Capacity"/>).</summary>
+        public int Count
+        {
+            get { return _count; }
+        }
+
+        /// <summary>The <paramref name="i"/>-th fingerprint held (storage order), as 8 bytes at <paramref name="offset"/>.</summary>
+        public void CopyFingerprint(int i, byte[] output, int offset)
+        {
+            uint a = _h1[i], b = _h2[i];
+            for (int k = 0; k < 4; k++)
+            {
+                output[offset + k] = (byte)(a >> (8 * k));
+                output[offset + 4 + k] = (byte)(b >> (8 * k));
+            }
+        }
+
         /// <summary>How many frames back the same fingerprint was seen (1 = the previous frame), 0 if never; remembers this one.</summary>
         public int Check(uint h1, uint h2)
         {

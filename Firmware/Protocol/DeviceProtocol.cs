@@ -24,6 +24,7 @@ namespace Qrng.Firmware.Protocol
         private readonly FrameReader _reader = new FrameReader(Wire.RequestMagic, Wire.MaxRequestPayload);
         private readonly Replies _replies;
         private readonly Dispatcher _dispatch;
+        private readonly Authenticator _auth;
         private readonly byte[] _rx = new byte[64];
         private int _rxPos, _rxLen;
         private long _lastRx, _lastRequest;
@@ -33,9 +34,9 @@ namespace Qrng.Firmware.Protocol
             _app = app;
             _link = link;
             _clock = clock;
-            var auth = new Authenticator(app, clock);
-            _replies = new Replies(link, auth);
-            _dispatch = new Dispatcher(app, this, _replies, auth, link, clock);
+            _auth = new Authenticator(app, clock);
+            _replies = new Replies(link, _auth);
+            _dispatch = new Dispatcher(app, this, _replies, _auth, link, clock);
         }
 
         /// <summary>False in the plain stream (after boot, after STREAM); true after the attention sequence.</summary>
@@ -66,6 +67,12 @@ namespace Qrng.Firmware.Protocol
         }
 
         public long ReceivedBytes { get; private set; }
+
+        /// <summary>Authentication's state (STATUS: the session's nonce source, replays refused).</summary>
+        public Authenticator Auth
+        {
+            get { return _auth; }
+        }
 
         /// <summary>
         /// Reads and handles what the host sent (before an engine step). One loop per received byte, the attention
@@ -148,6 +155,7 @@ namespace Qrng.Firmware.Protocol
             _dispatch.CancelRunning();
             _replies.EndWithError(Wire.ErrIdle, type, seq, "no request for ", Wire.CommandIdleMs, " ms: back to the plain stream", auth);
             _reader.Reset();
+            _auth.EndSession();
             CommandMode = false;
             IdleReturns++;
         }
@@ -238,6 +246,7 @@ namespace Qrng.Firmware.Protocol
             _replies.TextBegin(Wire.Stream, seq);
             _replies.Add("mode", "stream");
             _replies.TextEnd();
+            _auth.EndSession();
             CommandMode = false;
         }
 
@@ -252,6 +261,7 @@ namespace Qrng.Firmware.Protocol
         {
             _dispatch.CancelRunning();
             _reader.Reset();
+            _auth.EndSession();
             CommandMode = true;
             _lastRequest = _clock.ElapsedMilliseconds;
             _replies.Buffer[FrameWriter.PayloadOffset] = Wire.Version;

@@ -63,10 +63,22 @@ namespace Qrng.Firmware.Protocol
             get { return (_buffer[3] & Wire.FlagAuth) != 0; }
         }
 
-        /// <summary>Where the frame's HMAC starts (<see cref="Authenticated"/> frames).</summary>
-        public int MacOffset
+        /// <summary>Where the session counter of an <see cref="Authenticated"/> frame is (after the payload).</summary>
+        public int CounterOffset
         {
             get { return Wire.HeaderLength + PayloadLength; }
+        }
+
+        /// <summary>The session counter of an <see cref="Authenticated"/> frame.</summary>
+        public uint Counter
+        {
+            get { return (uint)Wire.Get32(_buffer, CounterOffset); }
+        }
+
+        /// <summary>Where the frame's HMAC starts (<see cref="Authenticated"/> frames): it covers everything before it.</summary>
+        public int MacOffset
+        {
+            get { return Wire.HeaderLength + PayloadLength + Wire.CounterLength; }
         }
 
         /// <summary>True while a frame has started and is not complete (time-outs: <see cref="Wire.FrameTimeoutMs"/>).</summary>

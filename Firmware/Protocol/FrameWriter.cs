@@ -37,10 +37,10 @@ namespace Qrng.Firmware.Protocol
 
         /// <summary>
         /// Writes one frame with <paramref name="length"/> payload bytes already in <see cref="Buffer"/>. With a
-        /// <paramref name="mac"/>, the HMAC over <paramref name="nonce"/> || header || payload follows the payload and
-        /// flags carry <see cref="Wire.FlagAuth"/>.
+        /// <paramref name="mac"/>, the session <paramref name="counter"/> follows the payload, then the HMAC over
+        /// <paramref name="nonce"/> || header || payload || counter, and flags carry <see cref="Wire.FlagAuth"/>.
         /// </summary>
-        public void Send(IByteSink sink, int type, int flags, int seq, int length, HmacSha256 mac, byte[] nonce)
+        public void Send(IByteSink sink, int type, int flags, int seq, int length, HmacSha256 mac, byte[] nonce, uint counter)
         {
             if (length < 0 || length > MaxPayload)
             {
@@ -57,6 +57,8 @@ namespace Qrng.Firmware.Protocol
             int end = Wire.HeaderLength + length;
             if (mac != null)
             {
+                Wire.Put32(f, end, (int)counter);
+                end += Wire.CounterLength;
                 Sign(mac, nonce, f, end, f, end);
                 end += Wire.MacLength;
             }
@@ -75,7 +77,7 @@ namespace Qrng.Firmware.Protocol
             }
         }
 
-        /// <summary>The HMAC of a frame: over the peer's nonce, then the header and payload (<paramref name="length"/> bytes).</summary>
+        /// <summary>The HMAC of a frame: over the peer's nonce, then the header, payload and counter (<paramref name="length"/> bytes).</summary>
         public static void Sign(HmacSha256 mac, byte[] nonce, byte[] frame, int length, byte[] output, int offset)
         {
             mac.Begin();

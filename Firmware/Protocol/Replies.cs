@@ -50,7 +50,7 @@ namespace Qrng.Firmware.Protocol
         public void Send(int type, int flags, int seq, int length, bool auth)
         {
             bool signed = auth && _auth.HasKey;
-            _writer.Send(_link, type, flags, seq, length, signed ? _auth.Mac : null, signed ? _auth.HostNonce : null);
+            _writer.Send(_link, type, flags, seq, length, signed ? _auth.Mac : null, signed ? _auth.HostNonce : null, signed ? _auth.NextReplyCounter() : 0);
         }
 
         /// <summary>A reply to the request being handled.</summary>
@@ -80,6 +80,12 @@ namespace Qrng.Firmware.Protocol
         public void Error(byte code, int type, int seq, string text, long number, string after)
         {
             Error(code, type, seq, text, number, after, RequestAuth, true);
+        }
+
+        /// <summary>The same, signed or not as <paramref name="auth"/> says.</summary>
+        public void Error(byte code, int type, int seq, string text, long number, string after, bool auth)
+        {
+            Error(code, type, seq, text, number, after, auth, true);
         }
 
         /// <summary>The last frame of a running operation, an ERROR: never suppressed (the host waits for it).</summary>

@@ -2,19 +2,24 @@ namespace Qrng.Firmware.Protocol
 {
     /// <summary>
     /// The serial protocol's constants (docs/protocol.md). A frame: magic 'Q' and '?' (request) or '!' (reply), type,
-    /// flags, sequence number (u16), payload length (u16), payload, the HMAC-SHA256 when flags has
-    /// <see cref="FlagAuth"/>, then CRC-32 over everything before it. Integers are little-endian.
+    /// flags, sequence number (u16), payload length (u16), payload, when flags has <see cref="FlagAuth"/> the session
+    /// counter (u32) and the HMAC-SHA256 over the peer's nonce and everything before the HMAC, then CRC-32 over
+    /// everything before it. Integers are little-endian.
     /// </summary>
     public static class Wire
     {
-        public const int Version = 1;
+        /// <summary>2: authenticated frames carry a counter under the HMAC (1 had none: replayable).</summary>
+        public const int Version = 2;
         public const byte Magic = 0x51;                     // 'Q'
         public const byte RequestMagic = 0x3F;              // '?'
         public const byte ReplyMagic = 0x21;                // '!'
-        public const int HeaderLength = 8, CrcLength = 4, MacLength = 32, NonceLength = 16;
+        public const int HeaderLength = 8, CrcLength = 4, MacLength = 32, NonceLength = 16, CounterLength = 4;
+
+        /// <summary>What <see cref="FlagAuth"/> adds to a frame: the counter, then the HMAC.</summary>
+        public const int AuthLength = CounterLength + MacLength;
         public const int MaxRequestPayload = 256, MaxReplyPayload = 1024;
 
-        /// <summary>Flags: the frame carries an HMAC-SHA256 before its CRC.</summary>
+        /// <summary>Flags: the frame carries a session counter and an HMAC-SHA256 before its CRC.</summary>
         public const int FlagAuth = 1;
         /// <summary>Flags (replies): more frames of this reply follow.</summary>
         public const int FlagMore = 2;
@@ -33,7 +38,7 @@ namespace Qrng.Firmware.Protocol
         // error codes (first payload byte of an Error reply; then the request type, then text)
         public const byte ErrBadCrc = 1, ErrBadLength = 2, ErrBadHeader = 3, ErrTruncated = 4, ErrUnknownCommand = 5, ErrBadArgument = 6;
         public const byte ErrBusy = 7, ErrUnhealthy = 8, ErrConfigRefused = 9, ErrAuthRequired = 10, ErrBadAuth = 11, ErrCancelled = 12;
-        public const byte ErrIdle = 13;
+        public const byte ErrIdle = 13, ErrReplayed = 14, ErrNoSession = 15;
 
         /// <summary>Milliseconds a started frame may wait for its next byte before it is dropped (<see cref="ErrTruncated"/>).</summary>
         public const int FrameTimeoutMs = 500;
@@ -52,7 +57,7 @@ namespace Qrng.Firmware.Protocol
 
         public static int FrameLength(int payload, bool auth)
         {
-            return HeaderLength + payload + (auth ? MacLength : 0) + CrcLength;
+            return HeaderLength + payload + (auth ? AuthLength : 0) + CrcLength;
         }
 
         public static void Put16(byte[] b, int offset, int value)

@@ -24,6 +24,7 @@ namespace Qrng.Benchmarks
         private FrameWriter _writer;
         private FrameReader _reader;
         private HmacSha256 _mac;
+        private uint _counter;
         private byte[] _wire, _copy;
 
         [Params(false, true)]
@@ -91,7 +92,7 @@ namespace Qrng.Benchmarks
                 Wire.Put32(f, P, part++);
                 f[P + 4] = (byte)EngineState.Streaming;
                 Wire.Put32(f, P + 6, 1);
-                _writer.Send(sink, Wire.Read | Wire.ReplyBit, at + n < Bytes ? Wire.FlagMore : 0, 7, ReadOperation.DataHeader + n, _mac, _nonce);
+                _writer.Send(sink, Wire.Read | Wire.ReplyBit, at + n < Bytes ? Wire.FlagMore : 0, 7, ReadOperation.DataHeader + n, _mac, _nonce, _mac != null ? ++_counter : 0);
             }
         }
     }

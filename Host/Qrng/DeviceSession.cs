@@ -112,6 +112,21 @@ public sealed class DeviceSession : IDisposable
 
     private void Hello()
     {
+        _auth.End();
+        long start = Link.NowMs;
+        while (!HelloOnce() && Link.NowMs - start < TimeoutMs)
+        {
+            Thread.Sleep(250);                                     // no device nonce yet: the board is just starting
+            Signals.Check();
+        }
+
+        if (_auth.HasKey && _auth.Mac == null)
+            throw new DeviceException(QrngCli.AuthFailed, $"{Name} cannot open an authenticated session: its noise source has not been seeded and no frame was captured since it started, so it has no device nonce that cannot repeat (`qrng status`: frames)");
+    }
+
+    /// <summary>One HELLO; false when a key is used and the device has no device nonce yet.</summary>
+    private bool HelloOnce()
+    {
         byte[] nonce = SessionAuth.NewNonce();
         ReplyFrame hello = AskFrame(Wire.Hello, nonce, checkAuth: false);
         if (hello.Type != (Wire.Hello | Wire.ReplyBit) || hello.Payload.Length < 22)
@@ -120,16 +135,21 @@ public sealed class DeviceSession : IDisposable
         ProtocolVersion = p[16];
         MaxRequest = Wire.Get16(p, 17);
         MaxReply = Wire.Get16(p, 19);
-        DeviceHasKey = p[21] != 0;
+        DeviceHasKey = (p[21] & 1) != 0;
         if (p.Length >= 26 && Wire.Get32(p, 22) >= 300) IdleMs = Wire.Get32(p, 22);
         if (!_auth.HasKey)
         {
-            return;
+            return true;
         }
 
         if (!DeviceHasKey)
             throw new DeviceException(QrngCli.AuthFailed, $"{Name} has no key (device.hmac_key is not provisioned): its replies cannot be authenticated; drop --key-file");
+        if (ProtocolVersion < 2)
+            throw new DeviceException(QrngCli.AuthFailed, $"{Name} speaks protocol version {ProtocolVersion}, whose authenticated requests can be replayed: flash the current firmware (version {Wire.Version}) to use --key-file");
+        if ((p[21] & 2) != 0)
+            return false;
         _auth.Start(nonce, p);
+        return true;
     }
 
     /// <summary>Leaves command mode: STREAM, and the device is back in the plain stream (the bytes after the reply are stream bytes).</summary>
@@ -381,7 +401,7 @@ public sealed class DeviceSession : IDisposable
         var writer = new FrameWriter(Wire.RequestMagic, Math.Max(n, 1));
         if (n > 0) Array.Copy(payload, 0, writer.Buffer, FrameWriter.PayloadOffset, n);
         var frame = new MemorySink();
-        writer.Send(frame, type, 0, seq, n, _auth.Mac, _auth.Mac != null ? _auth.DeviceNonce : null);
+        writer.Send(frame, type, 0, seq, n, _auth.Mac, _auth.Mac != null ? _auth.DeviceNonce : null, _auth.NextCounter());
         byte[] bytes = frame.Bytes.ToArray();
         if (damage != null) bytes = damage(bytes);
         Write(bytes, 0, bytes.Length);

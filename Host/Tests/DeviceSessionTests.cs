@@ -198,7 +198,7 @@ namespace Qrng.Host.Tests
         {
             using var link = TappedLink.Boot(new FirmwareConfig(), 9);
             using var s = Open(link);
-            Assert.Equal(1, s.ProtocolVersion);
+            Assert.Equal(2, s.ProtocolVersion);
             Assert.Equal(Wire.MaxRequestPayload, s.MaxRequest);
             Assert.False(s.DeviceHasKey);
             Assert.Equal("unprovisioned", DeviceSession.Value(s.Info(), "serial"));
@@ -240,6 +240,49 @@ namespace Qrng.Host.Tests
             e = Assert.Throws<DeviceException>(() => new DeviceSession(unkeyed, config.HmacKey).Enter());
             Assert.Equal(QrngCli.AuthFailed, e.Code);
             Assert.Contains("has no key", e.Message);
+        }
+
+        [Fact]
+        public void With_a_key_a_reply_frame_sent_again_in_its_session_or_recorded_in_an_earlier_one_is_refused()
+        {
+            // issue 19 item 1: reply frames carry a counter under the HMAC, the HMAC covers the session's host nonce
+            var config = new FirmwareConfig();
+            config.Apply("device.hmac_key = 00112233445566778899aabbccddeeff");
+            using var link = TappedLink.Boot(config, 13);
+            var first = new DeviceSession(link, config.HmacKey);
+            first.Enter();
+            string info = first.Info();
+            byte[] recorded = link.Tap.Frames.Last(f => f.Type == (Wire.Info | Wire.ReplyBit)).Bytes;
+            first.BackToStream(DeviceSession.DefaultTimeoutMs);
+
+            // a new session asks the same thing with the same sequence number: the recorded reply does not verify
+            var second = new DeviceSession(link, config.HmacKey);
+            second.Enter();
+            link.Tap.Replacement = _ => recorded;
+            link.Tap.Decide = f => f.Type == (Wire.Info | Wire.ReplyBit) ? LineTap.Noise.Replace : LineTap.Noise.None;
+            var e = Assert.Throws<DeviceException>(() => second.Info());
+            Assert.Equal(QrngCli.AuthFailed, e.Code);
+            Assert.True(e.Message.Contains("HMAC that does not verify"), e.Message);
+            Assert.Equal(Wire.Get16(recorded, 4), link.Tap.Frames.Last(f => f.Type == (Wire.Info | Wire.ReplyBit)).Seq);
+
+            // in its own session: the second DATA frame of a READ replaced by the first one, sent again
+            link.Tap.Decide = null;
+            var third = new DeviceSession(link, config.HmacKey);
+            third.Enter();
+            Assert.Equal(info.Length, third.Info().Length);
+            byte[] part0 = null;
+            link.Tap.Replacement = _ => part0;
+            link.Tap.Decide = f =>
+            {
+                if (f.Type != (Wire.Read | Wire.ReplyBit)) return LineTap.Noise.None;
+                if (part0 == null) { part0 = f.Bytes; return LineTap.Noise.None; }
+                return LineTap.Noise.Replace;
+            };
+            var written = new MemoryStream();
+            e = Assert.Throws<DeviceException>(() => third.Read(3000, (b, o, c) => written.Write(b, o, c), null));
+            Assert.Equal(QrngCli.AuthFailed, e.Code);
+            Assert.True(e.Message.Contains("replayed frame"), e.Message);
+            Assert.Equal(Wire.MaxReplyPayload - ReadOperation.DataHeader, (int)written.Length);             // the first frame only
         }
 
         [Fact]

@@ -13,6 +13,8 @@ namespace Qrng.Host.Tests
         public int Flags;
         public int Seq;
         public byte[] Payload;
+        /// <summary>The whole frame as the device sent it (header to CRC).</summary>
+        public byte[] Bytes;
         public LineTap.Noise Done;
 
         /// <summary>Where the frame ends in everything the device sent (<see cref="LineTap.Sent"/>).</summary>
@@ -37,6 +39,8 @@ namespace Qrng.Host.Tests
             Forge,
             /// <summary>A flipped bit, and near the payload's end what looks like the header of a 100-byte frame: its CRC check reaches into the next frame.</summary>
             FalseStart,
+            /// <summary>The frame's bytes replaced by what <see cref="Replacement"/> gives (a frame recorded earlier: a replay).</summary>
+            Replace,
         }
 
         private readonly FrameReader _reader = new(Wire.ReplyMagic, Wire.MaxReplyPayload);
@@ -58,6 +62,9 @@ namespace Qrng.Host.Tests
 
         /// <summary>What to do to a frame (on the sending thread); null: nothing.</summary>
         public Func<TappedFrame, Noise> Decide { get; set; }
+
+        /// <summary>The bytes sent instead of a frame for which <see cref="Decide"/> says <see cref="Noise.Replace"/>.</summary>
+        public Func<TappedFrame, byte[]> Replacement { get; set; }
 
         public List<TappedFrame> Frames
         {
@@ -91,6 +98,7 @@ namespace Qrng.Host.Tests
                         Flags = _reader.Flags,
                         Seq = _reader.Seq,
                         Payload = _reader.Buffer.AsSpan(Wire.HeaderLength, _reader.PayloadLength).ToArray(),
+                        Bytes = _reader.Buffer.AsSpan(0, length).ToArray(),
                         End = origin + at,
                     };
                     _frames.Add(f);
@@ -115,6 +123,11 @@ namespace Qrng.Host.Tests
                     {
                         frame[^5] ^= 0x01;                                         // the last payload or HMAC byte
                         Wire.Put32(frame, length - 4, (int)Crc32.Compute(frame, 0, length - 4));
+                    }
+
+                    else if (n == Noise.Replace)
+                    {
+                        frame = Replacement(f);
                     }
 
                     if (n != Noise.Drop) output.AddRange(frame);

@@ -22,12 +22,12 @@ namespace Qrng.Host.Tests
             int full = Wire.MaxReplyPayload - ReadOperation.DataHeader;                   // 1 014 DRBG bytes
             foreach (bool auth in new[] { false, true })
             {
-                int wire = full + overhead + (auth ? Wire.MacLength : 0);
+                int wire = full + overhead + (auth ? Wire.AuthLength : 0);
                 Assert.Contains($"| {N(wire)} | {N(full)} | {100.0 * full / wire:0.0} % | {N(line * full / wire)} |", Doc);
 
                 // a READ in drbg mode, per camera frame: bytes_per_frame in DATA frames of at most `full`
                 int perFrame = new FirmwareConfig().OutputBytesPerFrame, frames = (perFrame + full - 1) / full;
-                int frameWire = perFrame + (frames * (overhead + (auth ? Wire.MacLength : 0)));
+                int frameWire = perFrame + (frames * (overhead + (auth ? Wire.AuthLength : 0)));
                 Assert.Contains($"| {N(frameWire)} | {N(perFrame)} | {100.0 * perFrame / frameWire:0.0} % | {N(line * perFrame / frameWire)}", Doc);
             }
 

@@ -29,11 +29,11 @@ namespace Qrng.Host.Tests
             return ~c;
         }
 
-        /// <summary>A frame (docs/protocol.md, "Frames"): 'Q', direction, type, flags, seq u16, length u16, payload, [32-byte MAC], CRC-32, little-endian.</summary>
+        /// <summary>A frame (docs/protocol.md, "Frames"): 'Q', direction, type, flags, seq u16, length u16, payload, [4-byte counter and 32-byte MAC: 36 bytes, given in one], CRC-32, little-endian.</summary>
         public static byte[] Frame(byte direction, int type, int flags, int seq, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> mac = default)
         {
             bool auth = (flags & 1) != 0;
-            var f = new byte[8 + payload.Length + (auth ? 32 : 0) + 4];
+            var f = new byte[8 + payload.Length + (auth ? 36 : 0) + 4];
             f[0] = 0x51;
             f[1] = direction;
             f[2] = (byte)type;
@@ -43,7 +43,7 @@ namespace Qrng.Host.Tests
             f[6] = (byte)payload.Length;
             f[7] = (byte)(payload.Length >> 8);
             payload.CopyTo(f.AsSpan(8));
-            if (auth) mac[..32].CopyTo(f.AsSpan(8 + payload.Length));
+            if (auth) mac[..36].CopyTo(f.AsSpan(8 + payload.Length));
             uint crc = Crc32(f.AsSpan(0, f.Length - 4));
             for (int i = 0; i < 4; i++) f[f.Length - 4 + i] = (byte)(crc >> (8 * i));
             return f;
@@ -82,7 +82,7 @@ namespace Qrng.Host.Tests
                 if (left < 8) { p++; continue; }
                 int length = s[p + 6] | (s[p + 7] << 8);
                 if (length > maxPayload) { Damage(p + 8); continue; }
-                int total = 8 + length + ((s[p + 3] & 1) != 0 ? 32 : 0) + 4;
+                int total = 8 + length + ((s[p + 3] & 1) != 0 ? 36 : 0) + 4;
                 if (left < total) { p++; continue; }
                 uint crc = (uint)(s[p + total - 4] | (s[p + total - 3] << 8) | (s[p + total - 2] << 16) | (s[p + total - 1] << 24));
                 if (crc != Crc32(s.AsSpan(p, total - 4))) { Damage(p + total); continue; }

@@ -23,7 +23,7 @@ namespace Qrng.Host.Tests
         {
             byte other = direction == Wire.RequestMagic ? Wire.ReplyMagic : Wire.RequestMagic;
             Gen<byte[]> payload = Gen.Frequency((10, Gen.Byte.Array[0, 16]), (4, Gen.Byte.Array[17, 128]), (1, Gen.Int[0, maxPayload].SelectMany(n => Gen.Byte.Array[n])));
-            Gen<byte[]> mac = Gen.Byte.Array[32];
+            Gen<byte[]> mac = Gen.Byte.Array[36];
             Gen<byte[]> valid = Gen.Select(Gen.Byte, Gen.Int[0, 7], Gen.UShort, payload, mac).Select((type, flags, seq, p, m) => Spec.Frame(direction, type, flags, seq, p, m));
             Gen<byte[]> piece = Gen.Frequency(
                 (4, valid),
@@ -142,7 +142,7 @@ namespace Qrng.Host.Tests
         private static Gen<byte[]> DeviceInput(int restartWeight)
         {
             Gen<byte[]> command = Command(restartWeight);
-            Gen<byte[]> anyFrame = Gen.Select(Gen.Byte, Gen.Int[0, 7], Gen.Int[0, 59999], Gen.Byte.Array[0, 40], Gen.Byte.Array[32])
+            Gen<byte[]> anyFrame = Gen.Select(Gen.Byte, Gen.Int[0, 7], Gen.Int[0, 59999], Gen.Byte.Array[0, 40], Gen.Byte.Array[36])
                 .Select((type, flags, seq, p, m) => Spec.Frame(Wire.RequestMagic, type, flags, seq, p, m));
             Gen<byte[]> frame = Gen.Frequency((4, command), (1, anyFrame));
             Gen<byte[]> piece = Gen.Frequency(
@@ -209,7 +209,7 @@ namespace Qrng.Host.Tests
             List<byte[]> frames = Spec.Find([.. input, .. ask], Wire.RequestMagic, Wire.MaxRequestPayload).Frames;
             bool own = frames.Count > 0 && frames[^1].AsSpan().SequenceEqual(ask);
             string info = Text(rig, Wire.Info, BoardRig.CheckSeq, whole, retry: !own);
-            Assert.Contains("protocol=1\n", info);
+            Assert.Contains("protocol=2\n", info);
             Assert.Contains("max_reply=1024\n", info);
             if (!whole) return;
 

@@ -74,6 +74,9 @@ namespace Qrng.Firmware.Protocol
             r.Add("rx_skipped", p.Reader.Skipped);
             r.Add("tx_frames", p.Writer.FramesSent);
             r.Add("idle_returns", p.IdleReturns);
+            int session = p.Auth.Session;
+            r.Add("auth_session", session == Authenticator.FromDrbg ? "drbg-nonce" : session == Authenticator.FromFrames ? "frame-nonce" : "none");
+            r.Add("auth_replays", p.Auth.Replays);
             r.TextEnd();
         }
 

@@ -115,7 +115,7 @@ public sealed class FrameLink
         int n = payload?.Length ?? 0;
         if (n > Wire.MaxRequestPayload) throw new DeviceException(QrngCli.BadInput, $"{command}: {n} bytes, a request carries at most {Wire.MaxRequestPayload}");
         if (n > 0) Array.Copy(payload, 0, _writer.Buffer, FrameWriter.PayloadOffset, n);
-        _writer.Send(_sink, type, 0, seq, n, _auth.Mac, _auth.Mac != null ? _auth.DeviceNonce : null);
+        _writer.Send(_sink, type, 0, seq, n, _auth.Mac, _auth.Mac != null ? _auth.DeviceNonce : null, _auth.NextCounter());
     }
 
     /// <summary>The next frame (or a dropped damaged one) within <paramref name="timeoutMs"/>; null when none came.</summary>

@@ -9,6 +9,8 @@ public enum AuthCheck
     Good,
     Missing,
     Bad,
+    /// <summary>The HMAC verifies but the counter is not above the session's last: a reply sent again.</summary>
+    Replayed,
 }
 
 /// <summary>One reply frame as the host received it (its CRC-32 checked by the firmware's own <see cref="FrameReader"/>), or a dropped, damaged one.</summary>
