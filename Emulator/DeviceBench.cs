@@ -82,6 +82,14 @@ namespace Qrng.Emulator
         /// </summary>
         public static long DataFramingTicksPerKiB(int kib)
         {
+            return DataFramingTicksPerKiB(kib, false);
+        }
+
+        /// <summary>The same; with <paramref name="auth"/>, each frame also carries a counter and its HMAC-SHA256 (a 32-byte key).</summary>
+        public static long DataFramingTicksPerKiB(int kib, bool auth)
+        {
+            HmacSha256 mac = auth ? new HmacSha256(new byte[32]) : null;
+            byte[] nonce = new byte[Wire.NonceLength];
             var writer = new FrameWriter(Wire.ReplyMagic, Wire.MaxReplyPayload);
             var sink = new CountingSink();
             byte[] block = new byte[4096];
@@ -90,18 +98,18 @@ namespace Qrng.Emulator
                 block[i] = (byte)(i * 13);
             }
 
-            FrameBlock(writer, sink, block, 0);
+            FrameBlock(writer, sink, block, 0, mac, nonce);
             int blocks = kib / 4;
             long start = DateTime.UtcNow.Ticks;
             for (int i = 0; i < blocks; i++)
             {
-                FrameBlock(writer, sink, block, i);
+                FrameBlock(writer, sink, block, i, mac, nonce);
             }
 
             return (DateTime.UtcNow.Ticks - start) / (blocks * 4);
         }
 
-        private static void FrameBlock(FrameWriter writer, IByteSink sink, byte[] block, int seq)
+        private static void FrameBlock(FrameWriter writer, IByteSink sink, byte[] block, int seq, HmacSha256 mac, byte[] nonce)
         {
             const int P = FrameWriter.PayloadOffset, H = ReadOperation.DataHeader, Max = Wire.MaxReplyPayload - ReadOperation.DataHeader;
             byte[] f = writer.Buffer;
@@ -114,7 +122,7 @@ namespace Qrng.Emulator
                 f[P + 4] = (byte)EngineState.Streaming;
                 f[P + 5] = 0;
                 Wire.Put32(f, P + 6, 1);
-                writer.Send(sink, Wire.Read | Wire.ReplyBit, at + n < block.Length ? Wire.FlagMore : 0, seq, H + n, null, null, 0);
+                writer.Send(sink, Wire.Read | Wire.ReplyBit, at + n < block.Length ? Wire.FlagMore : 0, seq, H + n, mac, nonce, (uint)(part + 1));
             }
         }
 

@@ -62,7 +62,7 @@ namespace Qrng.Firmware
             Engine = new QrngEngine(sensor, led, Protocol, config, Personalization.For(config));
             Log("qrng " + Personalization.FirmwareVersion + " serial " + config.DeviceSerial + ": " + config.Width + "x" + config.Height
                 + " pixels, RCT cutoff " + Engine.RctCutoff + ", APT cutoff " + Engine.AptCutoff + ", output " + (config.Mode == OutputMode.FullEntropy ? "full-entropy" : "drbg")
-                + ", heap budget " + DeviceBudget.Estimate(config) + " of " + config.HeapBytes + " bytes, sha256 " + Sha256Path());
+                + ", heap budget " + DeviceBudget.Estimate(config) + " of " + config.HeapBytes + " bytes, sha256 " + Sha256Path() + ", crc32 " + Crc32Path());
         }
 
         public QrngEngine Engine { get; private set; }
@@ -308,6 +308,13 @@ namespace Qrng.Firmware
         {
             string reason = HashDrbg.Sha256FallbackReason;
             return HashDrbg.Sha256Path + (reason.Length > 0 ? " (" + reason + ")" : "");
+        }
+
+        /// <summary>The protocol's CRC-32 path: "native", or "managed (why)" (<see cref="Crc32"/>).</summary>
+        public static string Crc32Path()
+        {
+            string reason = Crc32.ManagedReason;
+            return Crc32.Path + (reason.Length > 0 ? " (" + reason + ")" : "");
         }
 
         /// <summary>A status line on the debug channel; a channel that fails is ignored (it must not take the loop down).</summary>

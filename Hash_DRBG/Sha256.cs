@@ -89,6 +89,28 @@ namespace Qrng.Crypto
             Reset();
         }
 
+        /// <summary>
+        /// The chaining value after whole blocks (none pending) into <paramref name="state"/> (8 words): a midstate that
+        /// <see cref="Resume"/> starts from, so a fixed prefix (HMAC's padded key) is compressed once, not per message.
+        /// </summary>
+        public void SaveMidstate(uint[] state)
+        {
+            if (_bufferLength != 0)
+            {
+                throw new InvalidOperationException("a midstate is taken after whole blocks only");
+            }
+
+            Array.Copy(_h, state, 8);
+        }
+
+        /// <summary>Starts a message as if the <paramref name="bytes"/> (whole blocks) that gave <paramref name="state"/> had been absorbed.</summary>
+        public void Resume(uint[] state, long bytes)
+        {
+            Array.Copy(state, _h, 8);
+            _bufferLength = 0;
+            _totalBytes = bytes;
+        }
+
         /// <summary>Absorbs one byte.</summary>
         public void Update(byte value)
         {

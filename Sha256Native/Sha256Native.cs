@@ -1,4 +1,4 @@
-// SHA-256 for Hash_DRBG, computed by native code compiled into the nanoCLR image (a nanoFramework interop assembly):
+// SHA-256 for Hash_DRBG (and the serial protocol's CRC-32), computed by native code compiled into the nanoCLR image (a nanoFramework interop assembly):
 // the ESP32 image uses mbedTLS, which drives the SHA accelerator; the Linux nanoCLR of CI uses portable C. The
 // implementations are in Sha256Native/native/ (docs/sha256-interop.md). Each call does a whole piece of a Hash_DRBG
 // request, because an interop call has a fixed cost on the interpreter: a Hashgen of up to 64 KiB, a Hash_df, a hash
@@ -45,5 +45,12 @@ namespace Qrng.Crypto
         /// </summary>
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void HashDf(int prefix, byte[] a, int aCount, byte[] b, int bCount, byte[] c, int cCount, byte[] result);
+
+        /// <summary>
+        /// CRC-32 of IEEE 802.3 (zlib's crc32, CRC-32/ISO-HDLC) of <paramref name="data"/>[offset, offset + count), as
+        /// its bits in an int: the serial protocol's frame check (the ESP32 image uses the ROM's crc32_le).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern int Crc32(byte[] data, int offset, int count);
     }
 }

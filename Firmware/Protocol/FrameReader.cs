@@ -1,4 +1,5 @@
 using System;
+using Qrng.Crypto;
 
 namespace Qrng.Firmware.Protocol
 {

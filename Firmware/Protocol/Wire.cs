@@ -86,40 +86,4 @@ namespace Qrng.Firmware.Protocol
             return v;
         }
     }
-
-    /// <summary>CRC-32 of IEEE 802.3 (reflected polynomial 0xEDB88320, init and final XOR 0xFFFFFFFF: zlib's crc32).</summary>
-    public static class Crc32
-    {
-        private static readonly uint[] Table = Build();
-
-        private static uint[] Build()
-        {
-            var t = new uint[256];
-            for (uint n = 0; n < 256; n++)
-            {
-                uint c = n;
-                for (int k = 0; k < 8; k++)
-                {
-                    c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-                }
-
-                t[n] = c;
-            }
-
-            return t;
-        }
-
-        public static uint Compute(byte[] data, int offset, int count)
-        {
-            uint[] table = Table;
-            uint c = 0xFFFFFFFFu;
-            int end = offset + count;
-            for (int i = offset; i < end; i++)
-            {
-                c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
-            }
-
-            return ~c;
-        }
-    }
 }

@@ -39,11 +39,13 @@ namespace Qrng.Benchmarks
             long netLoop = DeviceBench.NativeCallLoopTicksPer1000(LoopIterations);
             DeviceBench.DataFramingTicksPerKiB(FramingKiB);
             long netFraming = DeviceBench.DataFramingTicksPerKiB(FramingKiB);
+            DeviceBench.DataFramingTicksPerKiB(FramingKiB, true);
+            long netAuthFraming = DeviceBench.DataFramingTicksPerKiB(FramingKiB, true);
 
             NanoClrBinary clr = NativeBuild.Ensure(paths, NativeBuild.DefaultFlavor, Console.Error.WriteLine);
             var build = new DeviceBuild(paths, Console.Error.WriteLine);
             DeviceAssembly bench = DeviceProgram.Build(paths, build, "DeviceBench", DeviceProgram.WithMain("using Qrng.Crypto;\nusing Qrng.Emulator;", $$"""
-                            Console.WriteLine("bench path " + HashDrbg.Sha256Path);
+                            Console.WriteLine("bench path " + HashDrbg.Sha256Path + " crc32 " + Crc32.Path);
                             long capture;
                             long loop = DeviceBench.FrameTicks(40, 32, {{SmallFrames}}, out capture);
                             Console.WriteLine("bench small " + loop + " " + capture);
@@ -56,6 +58,7 @@ namespace Qrng.Benchmarks
                             Console.WriteLine("bench sha256 " + DeviceBench.Sha256TicksPer1000Blocks({{ShaBlocks}}));
                             Console.WriteLine("bench loop " + DeviceBench.NativeCallLoopTicksPer1000({{LoopIterations}}));
                             Console.WriteLine("bench framing " + DeviceBench.DataFramingTicksPerKiB({{FramingKiB}}));
+                            Console.WriteLine("bench framing-auth " + DeviceBench.DataFramingTicksPerKiB({{FramingKiB / 4}}, true));
                 """), HeapFit.FirmwareProjects);
 
             // the same interpreter as built (native SHA-256) and with Qrng.Sha256.Native left out of its native table,
@@ -79,8 +82,8 @@ namespace Qrng.Benchmarks
 
             string Us(long ticks) => (ticks / 10.0).ToString(ticks < 10_000 ? "F1" : "F0", CultureInfo.InvariantCulture) + " µs";
             string MBps(long ticksPerKiB) => (1024.0 / (ticksPerKiB / 10.0)).ToString("F2", CultureInfo.InvariantCulture) + " MB/s";
-            string flavor = clr.Flavor == Flavor.X86 ? "x86" : "x64";
-            Console.WriteLine($"| measure | nanoCLR ({flavor}, -O3), native SHA-256 | nanoCLR ({flavor}, -O3), managed SHA-256 (stock image) | .NET 10 twin |");
+            string flavor = (clr.Flavor == Flavor.X86 ? "x86" : "x64") + (clr.Emulator != null ? " under " + clr.Emulator : "");
+            Console.WriteLine($"| measure | nanoCLR ({flavor}, -O3), native SHA-256 and CRC-32 | nanoCLR ({flavor}, -O3), managed (stock image) | .NET 10 twin |");
             Console.WriteLine("|---|---|---|---|");
             void Row(string name, string a, string b, string c) => Console.WriteLine($"| {name} | {a} | {b} | {c} |");
             void Frame(string name, string key, int part, long net) => Row(name, Us(native[key][part]), Us(managed[key][part]), Us(net));
@@ -97,6 +100,7 @@ namespace Qrng.Benchmarks
             Row("1000 loop iterations with one native call", Us(native["loop"][0]), Us(managed["loop"][0]), Us(netLoop));
             Row("DATA framing (FrameWriter + CRC-32, no HMAC), per KiB", Us(native["framing"][0]), Us(managed["framing"][0]), Us(netFraming));
             Row("DATA framing throughput", MBps(native["framing"][0]), MBps(managed["framing"][0]), MBps(netFraming));
+            Row("DATA framing with AUTH (+ counter, HMAC-SHA256 on the managed SHA-256), per KiB", Us(native["framing-auth"][0]), Us(managed["framing-auth"][0]), Us(netAuthFraming));
             Console.WriteLine($"| managed heap the firmware streams in, 40×32 | {heapSmall / 1024.0:F1} KiB | - | - |");
             Console.WriteLine($"| managed heap the firmware streams in, 64×44 | {heapEsp / 1024.0:F1} KiB | - | - |");
             Console.WriteLine($"| managed heap the firmware streams in, 128×100 | {heapLarge / 1024.0:F1} KiB | - | - |");
@@ -125,7 +129,7 @@ namespace Qrng.Benchmarks
                 return null;
             }
 
-            if (!run.ProgramOutput.Contains("bench path " + expectedPath))
+            if (!run.ProgramOutput.Contains("bench path " + expectedPath + " crc32 " + expectedPath))
             {
                 Console.Error.WriteLine($"device benchmark: expected the {expectedPath} SHA-256 path, the program says: " + run.ProgramOutput.FirstOrDefault(l => l.StartsWith("bench path", StringComparison.Ordinal)));
                 return null;

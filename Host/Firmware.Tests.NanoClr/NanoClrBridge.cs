@@ -38,6 +38,14 @@ namespace Qrng.Firmware.Tests.NanoClr
             Assert.DoesNotContain("sha256 path: managed", run.Run.ProgramOutput);
         }
 
+        [Fact]
+        public void Frames_are_checked_by_the_native_crc32_the_interpreter_is_built_with()
+        {
+            DeviceTestRun run = RunOrSkip(Session);
+            Assert.Contains("crc32 path: native", run.Run.ProgramOutput);
+            Assert.DoesNotContain("crc32 path: managed", run.Run.ProgramOutput);
+        }
+
         internal static void Check(DeviceTestRun run, string test)
         {
             TestCase c = Cases.Single(x => x.Id == test);
@@ -147,6 +155,14 @@ namespace Qrng.Firmware.Tests.NanoClr
 
             // what stock firmware does with an interop method it has no code for
             Assert.Contains("sha256 fallback: NotSupportedException", run.Run.ProgramOutput);
+        }
+
+        [Fact]
+        public void Frames_are_checked_by_the_managed_crc32()
+        {
+            DeviceTestRun run = NanoClrTests.RunOrSkip(Session);
+            Assert.Contains("crc32 path: managed", run.Run.ProgramOutput);
+            Assert.Contains("crc32 fallback: NotSupportedException", run.Run.ProgramOutput);
         }
     }
 }

@@ -40,7 +40,14 @@ namespace Qrng.NanoClr
         /// under qemu-i386 (a kernel without IA-32 emulation: .ci/prerequisites installs qemu-user), else 64-bit. The
         /// 64-bit build is the fallback only: it crashes in Execute_IL on a few device tests (24-byte heap blocks).
         /// </summary>
-        public static Flavor DefaultFlavor => CanBuild32() ? Flavor.X86 : Flavor.X64;
+        /// <remarks>$QRNG_NANOCLR_FLAVOR (x86 or x64) overrides it: e.g. benchmarks on the 64-bit build where the 32-bit one
+        /// runs only under qemu-i386.</remarks>
+        public static Flavor DefaultFlavor => Environment.GetEnvironmentVariable("QRNG_NANOCLR_FLAVOR") switch
+        {
+            "x64" => Flavor.X64,
+            "x86" => Flavor.X86,
+            _ => CanBuild32() ? Flavor.X86 : Flavor.X64,
+        };
 
         /// <summary>Why a build is impossible here (a missing tool), or null.</summary>
         public static string MissingTools()

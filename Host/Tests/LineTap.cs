@@ -1,3 +1,4 @@
+using Qrng.Crypto;
 using Qrng.Cli;
 using Qrng.Firmware;
 using Qrng.Firmware.Protocol;

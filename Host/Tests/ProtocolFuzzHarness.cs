@@ -154,6 +154,15 @@ namespace Qrng.Host.Tests
         /// <summary>Sequence numbers of the READ, RAW and RESTART-RAW requests the device may be answering.</summary>
         public readonly HashSet<int> ReadSeqs = [], RawSeqs = [], RestartRawSeqs = [];
 
+        /// <summary>
+        /// With a key (a keyed board): the session's HMAC and host nonce; every signed reply frame must verify under them
+        /// with a counter above the last one (<see cref="LastReplyCounter"/>, 0 at HELLO). Null: nothing may be signed.
+        /// </summary>
+        public Qrng.Crypto.HmacSha256 Mac;
+        public byte[] HostNonce = new byte[Wire.NonceLength];
+        public uint LastReplyCounter;
+        public long SignedFrames;
+
         /// <summary>Frames since the last <see cref="Clear"/>.</summary>
         public readonly List<(int Type, int Flags, int Seq, byte[] Payload)> Frames = [];
 
@@ -176,7 +185,11 @@ namespace Qrng.Host.Tests
                 at += _reader.Feed(b, at, framed - at);
                 int e = _reader.Event;
                 Assert.True(e == FrameReader.None || e == FrameReader.Frame, $"a damaged frame (event {e}) on a lossless line");
-                if (e == FrameReader.Frame) Check(_reader.Type, _reader.Flags, _reader.Seq, _reader.Buffer.AsSpan(Wire.HeaderLength, _reader.PayloadLength).ToArray());
+                if (e == FrameReader.Frame)
+                {
+                    if (_reader.Authenticated) Signed();
+                    Check(_reader.Type, _reader.Flags, _reader.Seq, _reader.Buffer.AsSpan(Wire.HeaderLength, _reader.PayloadLength).ToArray());
+                }
             }
             while (_reader.Event != FrameReader.None);
 
@@ -186,13 +199,24 @@ namespace Qrng.Host.Tests
             PlainBytes += plainTail;
         }
 
+        private void Signed()
+        {
+            Assert.True(Mac != null, "a signed frame from a board without a key");
+            var expected = new byte[Wire.MacLength];
+            FrameWriter.Sign(Mac, HostNonce, _reader.Buffer, _reader.MacOffset, expected, 0);
+            Assert.True(expected.AsSpan().SequenceEqual(_reader.Buffer.AsSpan(_reader.MacOffset, Wire.MacLength)), "a reply HMAC that does not verify under the session's host nonce");
+            Assert.True(_reader.Counter > LastReplyCounter, $"reply counter {_reader.Counter} not above {LastReplyCounter}");
+            LastReplyCounter = _reader.Counter;
+            SignedFrames++;
+        }
+
         private void Check(int type, int flags, int seq, byte[] p)
         {
             FramesSeen++;
             Frames.Add((type, flags, seq, p));
             string what = $"reply type 0x{type:X2} flags {flags} seq {seq} length {p.Length}";
             Assert.True(!Plain || type == Wire.Ready, "in the plain stream only READY starts frames: " + what);
-            Assert.Equal(0, flags & Wire.FlagAuth);                        // no key: nothing is signed
+            if (Mac == null) Assert.Equal(0, flags & Wire.FlagAuth);      // no key: nothing is signed
             bool raw = type == (Wire.Raw | Wire.ReplyBit) || type == (Wire.RestartRaw | Wire.ReplyBit);
             Assert.True(raw == ((flags & Wire.FlagRaw) != 0), "RAW flag exactly on RAW / RESTART-RAW frames: " + what);
             switch (type)
@@ -202,7 +226,7 @@ namespace Qrng.Host.Tests
                     Plain = false;
                     return;
                 case Wire.Hello | Wire.ReplyBit:
-                    Assert.True(p.Length == 26 && p[16] == Wire.Version && Wire.Get16(p, 17) == Wire.MaxRequestPayload && Wire.Get16(p, 19) == Wire.MaxReplyPayload && p[21] == 0 && Wire.Get32(p, 22) == Wire.CommandIdleMs, what);
+                    Assert.True(p.Length == 26 && p[16] == Wire.Version && Wire.Get16(p, 17) == Wire.MaxRequestPayload && Wire.Get16(p, 19) == Wire.MaxReplyPayload && p[21] == (Mac == null ? 0 : 1) && Wire.Get32(p, 22) == Wire.CommandIdleMs, what);
                     return;
                 case Wire.Read | Wire.ReplyBit:
                     Assert.True(ReadSeqs.Contains(seq), "DATA only for a READ that came as a valid frame: " + what);
@@ -224,7 +248,7 @@ namespace Qrng.Host.Tests
                     if (type == (Wire.Stream | Wire.ReplyBit) && (flags & Wire.FlagMore) == 0) Plain = true;
                     return;
                 case Wire.Error:
-                    Assert.True(p.Length >= 2 && p[0] >= Wire.ErrBadCrc && p[0] <= Wire.ErrIdle, what);
+                    Assert.True(p.Length >= 2 && p[0] >= Wire.ErrBadCrc && p[0] <= Wire.ErrNoSession, what);
                     Assert.True(p.AsSpan(2).ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) == false, "ERROR text is one ASCII line: " + what);
                     if (p[0] == Wire.ErrIdle) Plain = true;                  // no request for the idle time: the plain stream follows
                     return;
@@ -248,9 +272,9 @@ namespace Qrng.Host.Tests
         private byte[] _out = new byte[1 << 16];
         private long _bytesOut, _streamBytes;
 
-        public BoardRig(uint seed)
+        public BoardRig(uint seed, FirmwareConfig config = null)
         {
-            Board = EmulatedBoard.WithShotNoise(new FirmwareConfig(), seed, _link, null);
+            Board = EmulatedBoard.WithShotNoise(config ?? new FirmwareConfig(), seed, _link, null);
             for (int i = 0; i < 400 && Board.Status.State != EngineState.Streaming; i++) Tick();
             Assert.Equal(EngineState.Streaming, Board.Status.State);
         }

@@ -1,4 +1,5 @@
 using CsCheck;
+using Qrng.Crypto;
 using Qrng.Emulator;
 using Qrng.Firmware;
 using Qrng.Firmware.Protocol;
@@ -266,6 +267,117 @@ namespace Qrng.Host.Tests
         }
 
         private static string Show((byte[] Input, uint ChunkSeed, int MaxChunk) c) => $"{Convert.ToHexString(c.Input)} in chunks of 1..{c.MaxChunk} (seed {c.ChunkSeed})";
+
+        private const int KeyedSequences = 20_000;
+
+        /// <summary>
+        /// Issue 19 item 1 on a keyed board: sequences of signed requests whose counters grow (by 1 to 3), repeat, are
+        /// random, or carry a wrong HMAC, between new HELLOs and STREAMs that end the session. The device must accept
+        /// exactly what the rule accepts (a session, a good HMAC, a counter above the last accepted) and refuse the rest
+        /// with the rule's code; every signed reply verifies under the session's host nonce with a growing counter.
+        /// </summary>
+        [Fact]
+        public void Keyed_board_accepts_a_signed_request_exactly_when_the_counter_rule_does()
+        {
+            var config = new FirmwareConfig();
+            config.Apply("device.hmac_key = 0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+            long requests = 0, accepted = 0;
+            var codes = new int[16];
+            using var rigs = new ThreadLocal<BoardRig>(() => new BoardRig(0x5E550001u ^ (uint)Environment.CurrentManagedThreadId, config));
+            Gen.Select(Gen.Int[0, 9].Array[1, 30], Gen.UInt.Array[30], Gen.Byte.Array[16]).Sample((kinds, randoms, hostNonce) =>
+            {
+                BoardRig rig = rigs.Value;
+                var mac = new Qrng.Crypto.HmacSha256(config.HmacKey);
+                var writer = new FrameWriter(Wire.RequestMagic, Wire.MaxRequestPayload);
+                byte[] deviceNonce = new byte[Wire.NonceLength];
+                bool session = false;
+                uint last = 0;
+                int seq = 1;
+
+                void Hello()
+                {
+                    rig.Line.Mac = new Qrng.Crypto.HmacSha256(config.HmacKey);
+                    rig.Line.HostNonce = hostNonce;
+                    rig.Line.LastReplyCounter = 0;
+                    var r = Ask(rig, Wire.Hello, seq++, hostNonce, 64, whole: false);
+                    Assert.True(r.Complete && r.Frames[^1].Type == (Wire.Hello | Wire.ReplyBit), "HELLO answered");
+                    deviceNonce = r.Frames[^1].Payload[..Wire.NonceLength];
+                    session = true;
+                    last = 0;
+                }
+
+                rig.Attention(whole: false);
+                Hello();
+                for (int i = 0; i < kinds.Length; i++)
+                {
+                    if (kinds[i] == 8)
+                    {
+                        var r = Ask(rig, Wire.Stream, seq++, [], 64, whole: false);
+                        Assert.True(r.Complete && r.Frames[^1].Type == (Wire.Stream | Wire.ReplyBit), "STREAM answered");
+                        rig.Attention(whole: false);
+                        session = false;
+                        continue;
+                    }
+
+                    if (kinds[i] == 9)
+                    {
+                        Hello();
+                        continue;
+                    }
+
+                    uint counter = kinds[i] switch
+                    {
+                        5 => last,
+                        6 => randoms[i],
+                        _ => last + 1 + (randoms[i] % 3),
+                    };
+                    bool forged = kinds[i] == 7;
+                    int type = kinds[i] == 6 ? Wire.Status : Wire.Ping;
+                    int expected = !session ? Wire.ErrNoSession : forged ? Wire.ErrBadAuth : counter <= last ? Wire.ErrReplayed : 0;
+                    var sink = new Qrng.Emulator.ByteQueue();
+                    writer.Send(sink, type, 0, seq, 0, mac, deviceNonce, counter);
+                    var frame = new byte[sink.Count];
+                    sink.Read(frame, 0, frame.Length);
+                    if (forged)
+                    {
+                        frame[^6] ^= 0x40;                                                       // an HMAC byte, CRC made right again
+                        Wire.Put32(frame, frame.Length - 4, (int)Spec.Crc32(frame.AsSpan(0, frame.Length - 4)));
+                    }
+
+                    rig.Send(frame);
+                    var reply = Poll(rig, seq, type);
+                    Assert.True(reply.Complete, $"no reply to a signed request (counter {counter}, last {last})");
+                    var f = reply.Frames[^1];
+                    if (expected == 0)
+                    {
+                        Assert.True(f.Type == (type | Wire.ReplyBit) && (f.Flags & Wire.FlagAuth) != 0, $"a signed request with counter {counter} after {last} accepted and answered signed (got 0x{f.Type:X2})");
+                        last = counter;
+                        Interlocked.Increment(ref accepted);
+                    }
+                    else
+                    {
+                        Assert.True(f.Type == Wire.Error && f.Payload[0] == expected, $"counter {counter} after {last}, session {session}, forged {forged}: error {expected} expected, got type 0x{f.Type:X2} code {(f.Type == Wire.Error ? f.Payload[0] : -1)}");
+                        Interlocked.Increment(ref codes[expected]);
+                    }
+
+                    seq++;
+                    Interlocked.Increment(ref requests);
+                }
+            }, iter: KeyedSequences, print: c => $"kinds [{string.Join(",", c.Item1)}]");
+
+            Assert.True(accepted > requests / 3 && codes[Wire.ErrReplayed] > 0 && codes[Wire.ErrBadAuth] > 0 && codes[Wire.ErrNoSession] > 0,
+                $"the sequences exercise every outcome: {requests} requests, {accepted} accepted, replayed {codes[Wire.ErrReplayed]}, bad HMAC {codes[Wire.ErrBadAuth]}, no session {codes[Wire.ErrNoSession]}");
+        }
+
+        private static (List<(int Type, int Flags, int Seq, byte[] Payload)> Frames, bool Complete) Poll(BoardRig rig, int seq, int type)
+        {
+            for (int i = 0; i < 64 && !rig.Reply(seq, type).Complete; i++)
+            {
+                rig.Poll();
+            }
+
+            return rig.Reply(seq, type);
+        }
 
         private const int ProtocolInputs = 40_000, BoardInputs = 5_000;
 

@@ -67,4 +67,25 @@ namespace Qrng.Host.Tests
             Assert.Equal("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", Convert.ToHexStringLower(digest));
         }
     }
+
+    /// <summary>The protocol's HMAC-SHA256 (with its inner and outer midstates) against .NET's HMACSHA256.</summary>
+    public class HmacSha256Tests
+    {
+        [Fact]
+        public void Random_keys_and_messages_match_dotnet_for_every_message_of_an_instance()
+        {
+            Gen.Select(Gen.Byte.Array[0, 200], Gen.Byte.Array[0, 300].Array[1, 4]).Sample((key, messages) =>
+            {
+                var mac = new Qrng.Crypto.HmacSha256(key);
+                var output = new byte[32];
+                foreach (byte[] m in messages)
+                {
+                    mac.Update(m, 0, m.Length / 2);
+                    mac.Update(m, m.Length / 2, m.Length - (m.Length / 2));
+                    mac.Final(output, 0);
+                    Assert.Equal(HMACSHA256.HashData(key, m), output);
+                }
+            }, iter: 2000);
+        }
+    }
 }

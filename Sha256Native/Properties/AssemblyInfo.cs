@@ -6,4 +6,4 @@ using System.Reflection;
 [assembly: AssemblyVersion("1.0.0.0")]
 
 // The native side (Sha256Native/native/) must declare this version; change it with the method signatures.
-[assembly: AssemblyNativeVersion("1.0.0.0")]
+[assembly: AssemblyNativeVersion("1.1.0.0")]

@@ -12,6 +12,7 @@
 //
 #include "Qrng_Sha256_Native.h"
 #include "Qrng_Sha256_Native_Qrng_Crypto_Sha256Native.h"
+#include "qrng_crc32.h"
 #include "qrng_sha256.h"
 
 #include <string.h>
@@ -169,4 +170,16 @@ void Sha256Native::HashDf(
     }
 
     qrng_sha256_zeroize(temp, sizeof(temp));
+}
+
+// CRC-32/ISO-HDLC of data[offset, offset + count) (qrng_crc32.c: the ESP32 ROM's crc32_le, or a table), its bits as an int
+signed int Sha256Native::Crc32(CLR_RT_TypedArray_UINT8 data, signed int offset, signed int count, HRESULT &hr)
+{
+    if (!Within(data, offset, count))
+    {
+        hr = CLR_E_OUT_OF_RANGE;
+        return 0;
+    }
+
+    return (signed int)qrng_crc32(data.GetBuffer() + offset, (size_t)count);
 }

@@ -1,3 +1,4 @@
+using Qrng.Crypto;
 using Qrng.Drivers;
 using Qrng.Firmware.Protocol;
 

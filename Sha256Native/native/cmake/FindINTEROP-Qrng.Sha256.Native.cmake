@@ -6,7 +6,8 @@
 #
 # It replaces the module the MetadataProcessor generates (native/generated/FindINTEROP-Qrng.Sha256.Native.cmake),
 # which compiles the generated user stub (empty bodies); this one compiles the generated method table and
-# marshalling, the implementation (Sha256Native_interop.cpp) and one SHA-256 backend:
+# marshalling, the implementation (Sha256Native_interop.cpp), the CRC-32 (qrng_crc32.c: the ROM's crc32_le under
+# ESP-IDF) and one SHA-256 backend:
 #   QRNG_SHA256_BACKEND=mbedtls   (default) qrng_sha256_mbedtls.cpp, ESP-IDF's mbedTLS: the SHA accelerator
 #   QRNG_SHA256_BACKEND=portable  qrng_sha256_portable.c, for a target without mbedTLS
 #
@@ -31,6 +32,7 @@ set(Qrng.Sha256.Native_SRCS
     generated/Qrng_Sha256_Native.cpp
     generated/Qrng_Sha256_Native_Qrng_Crypto_Sha256Native_mshl.cpp
     Sha256Native_interop.cpp
+    qrng_crc32.c
 )
 
 if(QRNG_SHA256_BACKEND STREQUAL "mbedtls")

@@ -82,3 +82,22 @@ void Sha256Native::HashDf( signed int param0, CLR_RT_TypedArray_UINT8 param1, si
 
 
 }
+
+signed int Sha256Native::Crc32( CLR_RT_TypedArray_UINT8 param0, signed int param1, signed int param2, HRESULT &hr )
+{
+
+    (void)param0;
+    (void)param1;
+    (void)param2;
+    (void)hr;
+    signed int retValue = 0;
+
+    ////////////////////////////////
+    // implementation starts here //
+
+
+    // implementation ends here   //
+    ////////////////////////////////
+
+    return retValue;
+}

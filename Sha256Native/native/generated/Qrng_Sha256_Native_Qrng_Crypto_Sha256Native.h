@@ -28,6 +28,8 @@ namespace Qrng_Sha256_Native
 
             static void HashDf( signed int param0, CLR_RT_TypedArray_UINT8 param1, signed int param2, CLR_RT_TypedArray_UINT8 param3, signed int param4, CLR_RT_TypedArray_UINT8 param5, signed int param6, CLR_RT_TypedArray_UINT8 param7, HRESULT &hr );
 
+            static signed int Crc32( CLR_RT_TypedArray_UINT8 param0, signed int param1, signed int param2, HRESULT &hr );
+
         };
     }
 }

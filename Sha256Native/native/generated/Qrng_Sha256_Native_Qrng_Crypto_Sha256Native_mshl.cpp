@@ -104,3 +104,24 @@ HRESULT Library_Qrng_Sha256_Native_Qrng_Crypto_Sha256Native::HashDf___STATIC__VO
     }
     NANOCLR_NOCLEANUP();
 }
+
+HRESULT Library_Qrng_Sha256_Native_Qrng_Crypto_Sha256Native::Crc32___STATIC__I4__SZARRAY_U1__I4__I4( CLR_RT_StackFrame& stack )
+{
+    NANOCLR_HEADER(); hr = S_OK;
+    {
+
+        CLR_RT_TypedArray_UINT8 param0;
+        NANOCLR_CHECK_HRESULT( Interop_Marshal_UINT8_ARRAY( stack, 0, param0 ) );
+
+        signed int param1;
+        NANOCLR_CHECK_HRESULT( Interop_Marshal_INT32( stack, 1, param1 ) );
+
+        signed int param2;
+        NANOCLR_CHECK_HRESULT( Interop_Marshal_INT32( stack, 2, param2 ) );
+
+        signed int retValue = Sha256Native::Crc32( param0, param1, param2, hr );
+        NANOCLR_CHECK_HRESULT( hr );
+        SetResult_INT32( stack, retValue );
+    }
+    NANOCLR_NOCLEANUP();
+}
