@@ -16,8 +16,8 @@ public static class StreamCommand
     /// <summary>Frames the LED loop may take to settle, on top of the start-up and seeding frames in <see cref="GiveUpFrames"/>.</summary>
     public const int SettleFrames = 1000;
 
-    /// <summary>Seconds without a byte from a board (--port) before giving up.</summary>
-    public const int SerialSilenceSeconds = 5;
+    /// <summary>Seconds without a reply from a board (--port) before giving up (as `qrng read`'s default --timeout).</summary>
+    public const int SerialSilenceSeconds = DeviceSession.DefaultTimeoutMs / 1000;
 
     public static long ParseSize(string text, string option = "--bytes", long most = 1L << 40)
     {
@@ -62,14 +62,14 @@ public static class StreamCommand
         var seed = new Option<int?>("--seed") { Description = "virtual board: seed of its simulated physics; the same seed gives the same bytes (default: a random seed, printed). The bytes are a simulation: whoever knows the seed can repeat them" };
         var config = new Option<string>("--config") { Description = "virtual board: firmware configuration file (key = value lines, e.g. from 'qrng model thresholds')" };
         var fault = new Option<string[]>("--fault") { Description = "virtual board: switch on a fault knob from the first frame: " + string.Join(", ", VirtualArduCam.Knobs), AllowMultipleArgumentsPerToken = true };
-        var port = new Option<string>("--port") { Description = "read a board on this serial port instead of the virtual board: the USB-UART adapter on GPIO17 (e.g. /dev/ttyUSB1), not the DevKitC's own USB port (nanoFramework's debugger). The board is put into the plain stream first (attention sequence, STREAM)" };
+        var port = new Option<string>("--port") { Description = "read a board on this serial port instead of the virtual board: the USB-UART adapter on GPIO17 (e.g. /dev/ttyUSB1), not the DevKitC's own USB port (nanoFramework's debugger). The bytes come in CRC-checked frames (command mode); the board returns to the plain stream afterwards" };
         var baud = new Option<int>("--baud") { Description = "serial baud rate with --port or --serial", DefaultValueFactory = _ => 921600 };
         var serial = new Option<string>("--serial") { HelpName = "S", Description = "the board whose INFO serial is S: with --port, checked; alone, found by probing the ports 'qrng list' probes" };
         var pty = new Option<bool>("--pty") { Description = "the virtual board served on a pseudo-terminal by a thread of this process and read through the serial code path, as --port reads a board ('qrng board --pty' serves one for other programs)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress bar" };
-        var c = new Command("stream", "stream random bytes from the firmware: the virtual board (default) or a real board (--port); "
+        var c = new Command("stream", "stream random bytes from the firmware: the virtual board (default) or a real board (--port: read as 'qrng read' reads, in CRC-checked frames); "
             + "gives up (exit code 3) after 4 x (start-up test + seeding) + " + SettleFrames + " frames without a byte, whatever --bytes is "
-            + "(the summary prints the number), or after " + SerialSilenceSeconds + " s of silence from a serial port (then STATUS says why)");
+            + "(the summary prints the number), or after " + SerialSilenceSeconds + " s without a reply from a serial port (an unhealthy board says why)");
         foreach (Option o in new Option[] { bytes, output, seed, config, fault, port, baud, serial, pty, quiet }) c.Options.Add(o);
         c.SetAction(p => Output.Run(() =>
         {
@@ -230,8 +230,10 @@ public static class StreamCommand
     }
 
     /// <summary>
-    /// A board on a serial port (or the slave of --pty's terminal): put into the plain stream (attention, STREAM), then
-    /// read as a plain byte stream. Silence for <see cref="SerialSilenceSeconds"/>: the board is asked why (STATUS).
+    /// A board on a serial port (or the slave of --pty's terminal), read as `qrng read` reads it: READ requests answered
+    /// by CRC-checked DATA frames, a damaged or lost frame asked for again, so no byte the line changed is ever written
+    /// (the plain stream has no check at all: a line stuck low would pass as zeros). The board returns to the plain
+    /// stream afterwards.
     /// </summary>
     private static int FromSerial(string dev, string serial, int baud, long n, string outPath, bool quiet, PtyBoard server)
     {
@@ -250,7 +252,6 @@ public static class StreamCommand
         }
 
         string name = s.Name;
-        var buf = new byte[1 << 16];
         long got = 0;
         try
         {
@@ -260,29 +261,11 @@ public static class StreamCommand
                 if (found != serial) throw new DeviceException(QrngCli.NoDevice, $"{name} has serial {found}, not {serial}");
             }
 
-            s.BackToStream(timeout);
-            WithProgress(name, n, quiet, progress =>
+            WithProgress(name, n, quiet, progress => s.Read(n, (b, off, count) => file.Write(b.AsSpan(off, count)), d =>
             {
-                int r = s.TakeLeftover(buf);
-                var silence = Stopwatch.StartNew();
-                while (got < n)
-                {
-                    Signals.Check();
-                    if (r == 0) r = s.ReadPlain(buf, buf.Length, 200);
-                    if (r == 0)
-                    {
-                        if (silence.Elapsed.TotalSeconds >= SerialSilenceSeconds) throw Silent(s, got, n);
-                        continue;
-                    }
-
-                    silence.Restart();
-                    int take = (int)Math.Min(r, n - got);
-                    file.Write(buf.AsSpan(0, take));
-                    got += take;
-                    progress(got);
-                    r = 0;
-                }
-            });
+                got = d;
+                progress(d);
+            }));
         }
         catch (DeviceGoneException e)
         {
@@ -290,7 +273,7 @@ public static class StreamCommand
         }
         catch (DeviceException e) when (e.Code != QrngCli.DeviceGone)
         {
-            throw new DeviceException(e.Code, e.Message + notWritten);
+            throw new DeviceException(e.Code, $"{e.Message} (after {got:N0} of {n:N0} bytes){notWritten}");
         }
         catch (SignalledException e)
         {
@@ -304,7 +287,12 @@ public static class StreamCommand
         }
 
         file.Commit();
-        if (!file.IsStdout) Console.Error.WriteLine($"wrote {got:N0} bytes from {name} to {outPath} (its health: qrng status --port {name})");
+        if (!file.IsStdout)
+        {
+            Console.Error.WriteLine($"wrote {got:N0} bytes from {name} to {outPath}, every one from a CRC-checked frame ({s.DamagedFrames} frames corrupted, "
+                + $"{s.LostFrames} lost, {s.ReRequests} re-requests; its health: qrng status --port {name})");
+        }
+
         return QrngCli.Ok;
     }
 
@@ -319,23 +307,5 @@ public static class StreamCommand
         }
 
         throw new DeviceException(QrngCli.NoDevice, $"--serial {serial}: no device with that serial on the ports probed ({Environment.GetEnvironmentVariable("QRNG_PORTS") ?? DeviceOptions.DefaultPorts})");
-    }
-
-    /// <summary>The plain stream stopped: back into command mode to ask STATUS why (the device stays in command mode until disposed, then streams again).</summary>
-    private static DeviceException Silent(DeviceSession s, long got, long n)
-    {
-        string what = $"no data for {SerialSilenceSeconds} s after {got:N0} of {n:N0} bytes";
-        try
-        {
-            s.Enter();
-            string status = s.Status();
-            if (DeviceSession.Value(status, "healthy") != "yes")
-                return new DeviceException(QrngCli.Unhealthy, $"{s.Name} is unhealthy: {what}; {DeviceSession.Why(status)}");
-            return new DeviceException(QrngCli.Timeout, $"{s.Name}: {what}, though it reports healthy=yes (mode {DeviceSession.Value(status, "mode")})");
-        }
-        catch (DeviceException e)
-        {
-            return new DeviceException(QrngCli.Timeout, $"{s.Name}: {what}; STATUS failed too: {e.Message}");
-        }
     }
 }

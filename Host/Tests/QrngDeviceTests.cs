@@ -332,16 +332,24 @@ namespace Qrng.Host.Tests
         }
 
         [Fact]
-        public void Stream_on_a_port_puts_the_board_into_the_plain_stream_and_writes_what_follows_the_stream_reply()
+        public void Stream_on_a_port_writes_only_the_bytes_of_crc_checked_frames_and_never_what_a_damaged_line_carries()
         {
+            // issue 20 item 2: the plain stream has no check, so `stream --port` reads DATA frames as `read` does
             PtyBoard board = Serve(out LineTap tap, seed: 11);
             string output = File("s.bin");
+            tap.Decide = f => f.Type == (Wire.Read | Wire.ReplyBit) && f.Index % 7 == 3 ? LineTap.Noise.FlipBit : LineTap.Noise.None;
             var r = Qrng("stream", "--port", board.Path, "-n", "100000", "-o", output, "-q");
             Assert.True(r.Code == 0, r.Err);
-            TappedFrame reply = tap.Frames.Single(f => f.Type == (Wire.Stream | Wire.ReplyBit));
-            byte[] sent = tap.Sent;
-            Assert.Equal(sent.AsSpan((int)reply.End, 100000).ToArray(), System.IO.File.ReadAllBytes(output));
-            Assert.False(board.Board.App.Protocol.CommandMode);
+            Assert.Contains("every one from a CRC-checked frame", r.Err);
+            Assert.True(tap.Frames.Count(f => f.Done == LineTap.Noise.FlipBit) > 3, "frames were damaged on the way");
+            Assert.Equal(tap.IntactData(), System.IO.File.ReadAllBytes(output));
+            AssertStreamingAgain(board);
+
+            // every DATA frame damaged: nothing is written, the reason is one line
+            tap.Decide = f => f.Type == (Wire.Read | Wire.ReplyBit) ? LineTap.Noise.FlipBit : LineTap.Noise.None;
+            string bad = File("bad.bin");
+            AssertOneLine(Qrng("stream", "--port", board.Path, "-n", "100000", "-o", bad, "-q"), QrngCli.LineErrors, "bad.bin not written");
+            Assert.False(System.IO.File.Exists(bad));
         }
 
         [Fact]
