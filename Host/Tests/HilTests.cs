@@ -39,6 +39,48 @@ namespace Qrng.Host.Tests
 
         public static TheoryData<string> Knobs() => new(VirtualArduCam.Knobs);
 
+        private static Qrng.Assess.Assessment WithIid(bool passed) => new()
+        {
+            Iid = new Qrng.Assess.IidResult
+            {
+                Permutation = [new Qrng.Assess.PermutationStatistic { Name = "periodicity(8)", Greater = passed ? 5000 : 2, Equal = 0, Less = passed ? 5000 : 9998 }],
+                ChiSquare = [],
+                LrsPassed = true,
+            },
+        };
+
+        [Fact]
+        public void A_failed_iid_verdict_is_retested_once_on_fresh_samples_and_fails_only_when_both_runs_fail()
+        {
+            // issue 20 item 3: the acceptance rule's false rejection is a number, chosen and documented
+            int retests = 0;
+            var pass = WithIid(true);
+            Assert.Same(pass, HilRun.ApplyIidRule(pass, () => { retests++; return WithIid(true); }).Deciding);
+            Assert.Equal(0, retests);
+
+            var fail = WithIid(false);
+            var good = WithIid(true);
+            var (deciding, retest) = HilRun.ApplyIidRule(fail, () => { retests++; return good; });
+            Assert.Equal(1, retests);
+            Assert.Same(good, deciding);
+            Assert.Same(good, retest);
+
+            var again = WithIid(false);
+            (deciding, retest) = HilRun.ApplyIidRule(fail, () => again);
+            Assert.Same(fail, deciding);
+            Assert.Same(again, retest);
+            (deciding, retest) = HilRun.ApplyIidRule(fail, () => null);                      // the retest's RAW failed
+            Assert.Same(fail, deciding);
+            Assert.Null(retest);
+
+            var (single, both) = HilRun.IidFalseRejection();
+            Assert.Equal(0.0258, single, 4);
+            Assert.Equal(0.00067, both, 5);
+            string readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+            Assert.Contains("2.58 %", readme);
+            Assert.Contains("0.067 %", readme);
+        }
+
         [Fact]
         public void Every_knob_has_the_fault_it_must_name() => Assert.Equal(VirtualArduCam.Knobs.Order(), Named.Keys.Order());
 
