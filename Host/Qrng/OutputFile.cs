@@ -16,11 +16,17 @@ public sealed class PipeClosedException() : Exception("the reader closed the pip
 /// and of two runs to one FILE the last to finish wins with its own complete output. The new FILE keeps the
 /// permission bits of the file it replaces, or gets 0666 &amp; ~umask when it is new (as a shell's '&gt;' would).
 /// A symlink FILE is written through, as a shell's '&gt;' does: the file it points to (resolved when the command
-/// starts) is replaced and the link stays. Pipes, FIFOs and devices are written in place.
+/// starts) is replaced and the link stays. Pipes, FIFOs and devices are written in place. As a shell user expects:
+/// /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N are the descriptor itself (so `--out /dev/stdout &gt;&gt; f`
+/// appends to f, and a pipe works); an existing file this user may not write is refused, as '&gt;' refuses it; a
+/// terminal is refused (random bytes would garble it).
 /// </summary>
 public sealed class OutputFile : IDisposable
 {
-    private const int EPIPE = 32, EEXIST = 17, S_IFMT = 0xF000, S_IFREG = 0x8000;
+    private const int EPIPE = 32, EEXIST = 17, S_IFMT = 0xF000, S_IFREG = 0x8000, W_OK = 2;
+
+    [DllImport("libc", EntryPoint = "isatty")] private static extern int IsATty(int fd);
+    [DllImport("libc", EntryPoint = "access", SetLastError = true)] private static extern int Access(string path, int mode);
     private static readonly object Gate = new();
     private static readonly HashSet<OutputFile> Pending = [];
     private static string _stdoutOption;
@@ -61,15 +67,39 @@ public sealed class OutputFile : IDisposable
             throw new ModelException($"{option}: empty file name (use '-' for stdout)");
         }
 
-        if (path == "-")
+        int descriptor = Descriptor(path);
+        if (path == "-" || descriptor == 1)
         {
+            if (!OperatingSystem.IsWindows() && IsATty(1) == 1)
+            {
+                throw new ModelException($"{option} {path}: stdout is a terminal, and random bytes would garble it: redirect it (> FILE, | xxd)");
+            }
+
             if (_stdoutOption != null)
             {
                 throw new ModelException($"{option} -: {_stdoutOption} already writes to stdout; only one output can");
             }
 
             _stdoutOption = option;
-            return new OutputFile(new FileStream(new SafeFileHandle(1, false), FileAccess.Write, 1 << 16), path, null, null);
+            return new OutputFile(new FileStream(new SafeFileHandle(1, false), FileAccess.Write, 1 << 16), "-", null, null);
+        }
+
+        if (descriptor >= 0)
+        {
+            // another open descriptor (/dev/stderr, /dev/fd/3): written as it is, like a shell's '>&N'
+            if (IsATty(descriptor) == 1)
+            {
+                throw new ModelException($"{option} {path}: a terminal, and random bytes would garble it");
+            }
+
+            try
+            {
+                return new OutputFile(new FileStream(new SafeFileHandle(descriptor, false), FileAccess.Write, 1 << 16), path, null, null);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                throw new ModelException($"{option} {path}: descriptor {descriptor} cannot be written: {e.Message}");
+            }
         }
 
         string target = ThroughLinks(path, option);
@@ -89,7 +119,20 @@ public sealed class OutputFile : IDisposable
             int mode = Mode(target);
             if (mode >= 0 && (mode & S_IFMT) != S_IFREG)
             {
-                return new OutputFile(new FileStream(target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 16), path, null, null);
+                var device = new FileStream(target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 16);
+                if (!OperatingSystem.IsWindows() && IsATty((int)device.SafeFileHandle.DangerousGetHandle()) == 1)
+                {
+                    device.Dispose();
+                    throw new ModelException($"{option} {path}: a terminal, and random bytes would garble it: use a file or a pipe");
+                }
+
+                return new OutputFile(device, path, null, null);
+            }
+
+            if (mode >= 0 && !OperatingSystem.IsWindows() && Access(target, W_OK) != 0)
+            {
+                // the rename would replace it anyway; a shell's '>' refuses, and so does this
+                throw new ModelException($"cannot write {path}: permission denied (the file is not writable for this user; remove it or change its mode first)");
             }
 
             tempNames ??= () => $"{target}.{RandomNumberGenerator.GetHexString(8, true)}.partial";
@@ -131,6 +174,21 @@ public sealed class OutputFile : IDisposable
         }
 
         return o;
+    }
+
+    /// <summary>The descriptor a name stands for (/dev/stdout 1, /dev/stderr 2, /dev/fd/N and /proc/self/fd/N: N), else -1.</summary>
+    private static int Descriptor(string path)
+    {
+        if (OperatingSystem.IsWindows()) return -1;
+        if (path == "/dev/stdout") return 1;
+        if (path == "/dev/stderr") return 2;
+        foreach (string prefix in new[] { "/dev/fd/", "/proc/self/fd/", $"/proc/{Environment.ProcessId}/fd/" })
+        {
+            if (path.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(path.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, null, out int fd))
+                return fd;
+        }
+
+        return -1;
     }
 
     /// <summary>Links followed at most, as Linux's path resolution allows (ELOOP beyond 40).</summary>

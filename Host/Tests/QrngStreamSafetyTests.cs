@@ -306,7 +306,7 @@ namespace Qrng.Host.Tests
             string output = Path.Combine(_dir, "out.bin");
             using var p = QrngCliTests.Start(_dir, "stream", "--port", board.Path, "-n", "1G", "-o", output, "-q");
             var err = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-            WaitFor(() => !board.Board.App.Protocol.CommandMode && board.BytesSent > 2_000_000, p, "bytes read from the board");
+            WaitFor(() => board.BytesSent > 2_000_000, p, "bytes read from the board");              // DATA frames of its READs
             board.Unplug();                                        // the board goes away
             AssertEnds(p, 15, "the board went away");
             string text = await err;
@@ -327,6 +327,83 @@ namespace Qrng.Host.Tests
             Assert.Equal("", stdout);
             Assert.StartsWith("qrng: error: --out", err);
             Assert.Empty(Entries());
+        }
+
+        /// <summary>Runs `sh -c SCRIPT` in the test's folder with $0 = qrng.dll; exit code and stderr.</summary>
+        private (int Code, string Err) Shell(string script, params string[] more)
+        {
+            var psi = new ProcessStartInfo("sh") { WorkingDirectory = _dir, RedirectStandardError = true, RedirectStandardOutput = true };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add(script);
+            psi.ArgumentList.Add(QrngCliTests.QrngDll);
+            foreach (string m in more) psi.ArgumentList.Add(m);
+            using Process p = Process.Start(psi)!;
+            string err = p.StandardError.ReadToEndAsync().Result;
+            p.StandardOutput.ReadToEnd();
+            AssertEnds(p, 120, "its output");
+            return (p.ExitCode, err);
+        }
+
+        [Fact]
+        public void Out_to_dev_stdout_writes_the_descriptor_so_a_pipe_works_and_double_redirection_appends()
+        {
+            // issue 20 item 7: /dev/stdout into a pipe failed ('/proc/self/fd/pipe:[…].partial'), '>>' was replaced
+            var (code, err) = Shell("dotnet \"$0\" stream -n 1K -o /dev/stdout -q | wc -c > count.txt");
+            Assert.True(code == 0, err);
+            Assert.Equal("1024", File.ReadAllText(Path.Combine(_dir, "count.txt")).Trim());
+
+            File.WriteAllText(Path.Combine(_dir, "log.bin"), "0123456789");
+            (code, err) = Shell("dotnet \"$0\" stream -n 1K -o /dev/stdout -q >> log.bin && dotnet \"$0\" stream -n 1K -o - -q >> log.bin");
+            Assert.True(code == 0, err);
+            byte[] log = File.ReadAllBytes(Path.Combine(_dir, "log.bin"));
+            Assert.Equal(10 + 2048, log.Length);
+            Assert.Equal("0123456789", System.Text.Encoding.ASCII.GetString(log, 0, 10));
+            Assert.Equal(["log.bin", "count.txt"], Entries().Order().Reverse().ToArray());          // no temporary file left
+        }
+
+        [Fact]
+        public void Out_to_a_terminal_is_refused_with_one_line()
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                Assert.Skip("pseudo-terminals need Linux");
+            }
+
+            using var tty = new Pty();
+            var (code, err) = Shell("exec dotnet \"$0\" stream -n 1K -o - -q > \"$1\"", tty.Path);
+            Assert.Equal(2, code);
+            Assert.StartsWith("qrng: error: --out -: stdout is a terminal", err);
+            var direct = QrngCliTests.QrngIn(_dir, "stream", "-n", "1K", "-o", tty.Path, "-q");
+            Assert.Equal(2, direct.code);
+            Assert.Contains("a terminal, and random bytes would garble it", direct.stderr);
+        }
+
+        [Fact]
+        public void A_file_this_user_may_not_write_is_refused_as_a_shell_refuses_it()
+        {
+            // as root every file is writable (a shell's '>' writes it too): run the tool as nobody, like an unprivileged user
+            if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/setpriv"))
+            {
+                Assert.Skip("needs Linux and setpriv (util-linux) to run the tool as another user");
+            }
+
+            if (Environment.UserName != "root")
+            {
+                Assert.Skip("needs root to start the tool as nobody");
+            }
+
+            string ro = Path.Combine(_dir, "ro.bin");
+            File.WriteAllText(ro, "kept");
+            if (OperatingSystem.IsLinux())
+            {
+                File.SetUnixFileMode(_dir, (UnixFileMode)0x1FF);                                 // 0777: nobody may create files here
+                File.SetUnixFileMode(ro, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+
+            var (code, err) = Shell("exec setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=\"$PWD\" DOTNET_CLI_HOME=\"$PWD\" dotnet \"$0\" stream -n 1K -o ro.bin -q");
+            Assert.Equal(2, code);
+            Assert.Contains("cannot write ro.bin: permission denied", err);
+            Assert.Equal("kept", File.ReadAllText(ro));
         }
     }
 }
