@@ -15,7 +15,7 @@ namespace Qrng.Firmware.Protocol
     /// </summary>
     public sealed class Authenticator
     {
-        /// <summary>Where the device nonce of the session came from (STATUS auth_nonce).</summary>
+        /// <summary>Where the device nonce of the session came from (STATUS auth_session).</summary>
         public const int NoSession = 0, FromDrbg = 1, FromFrames = 2;
         private const int P = FrameWriter.PayloadOffset;
         private readonly App _app;
