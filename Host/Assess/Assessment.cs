@@ -93,8 +93,8 @@ public sealed class Assessment
             }
             if (o.Track != Track.NonIid)
             {
-                progress?.Invoke("IID permutation tests", 0, PermutationTests.Permutations);
-                iid = IidTrack.Run(samples, o.Seed, (d, open) => progress?.Invoke("IID permutation tests", open == 0 ? PermutationTests.Permutations : d, PermutationTests.Permutations));
+                progress?.Invoke("IID permutation tests (18 statistics)", 0, PermutationTests.Permutations);
+                iid = IidTrack.Run(samples, o.Seed, (pass, d, open) => progress?.Invoke("IID permutation tests (" + pass + ")", open == 0 ? PermutationTests.Permutations : d, PermutationTests.Permutations));
             }
         }
         string counting = iid?.Passed == true ? "iid" : nonIid != null ? "non-iid" : null;

@@ -42,6 +42,7 @@ public static class AssessmentJson
                 w.WriteNumber("equal", p.Equal);
                 w.WriteNumber("less", p.Less);
                 w.WriteBoolean("passed", p.Passed);
+                w.WriteBoolean("skipped", p.Skipped);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

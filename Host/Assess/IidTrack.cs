@@ -29,7 +29,7 @@ public static class IidTrack
 {
     public const ulong DefaultSeed = 0x90B_2018;
 
-    public static IidResult Run(SampleSet samples, ulong seed = DefaultSeed, Action<int, int> progress = null)
+    public static IidResult Run(SampleSet samples, ulong seed = DefaultSeed, PermutationTests.Progress progress = null)
     {
         if (samples.AlphabetSize < 2) throw new InvalidOperationException("one symbol: nothing to test");
         var s = samples.Symbols;
@@ -42,7 +42,8 @@ public static class IidTrack
         var bitMcv = samples.IsBinary ? null : Estimators.MostCommonValue(samples.Bits, 2);
         double h = Math.Min(samples.BitsPerSymbol, mcv.MinEntropy);
         if (bitMcv != null) h = Math.Min(h, samples.BitsPerSymbol * bitMcv.MinEntropy);
-        var perm = PermutationTests.Run(samples, seed, progress);
+        // a failed §5.2 test decides "not IID" already: the costly compression statistic is then not ranked
+        var perm = PermutationTests.Run(samples, seed, progress, decided: !lrsPassed || chi.Any(c => !c.Passed));
         return new IidResult
         {
             Permutation = perm, ChiSquare = chi, LrsPassed = lrsPassed, LrsLength = w, LrsProbability = probability,

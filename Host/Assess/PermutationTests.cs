@@ -12,8 +12,17 @@ public sealed class PermutationStatistic
     public long Greater { get; init; }
     public long Equal { get; init; }
     public long Less { get; init; }
+    /// <summary>
+    /// Not ranked: the verdict was decided without it (another statistic failed its 10,000 permutations first, and
+    /// this one is the costly compression statistic). It then neither passes nor fails.
+    /// </summary>
+    public bool Skipped { get; init; }
+
     /// <summary>§5.1: the IID assumption is rejected when C0 + C1 ≤ 5 or C1 + C2 ≤ 5.</summary>
-    public bool Passed => Greater + Equal > 5 && Equal + Less > 5;
+    public bool Passed => !Skipped && Greater + Equal > 5 && Equal + Less > 5;
+
+    /// <summary>Ranked and rejected (§5.1).</summary>
+    public bool Failed => !Skipped && !Passed;
 }
 
 /// <summary>
@@ -114,22 +123,59 @@ public static class PermutationTests
         return (double[])ws.Stats.Clone();
     }
 
-    public static PermutationStatistic[] Run(SampleSet samples, ulong seed, Action<int, int> progress = null) =>
-        Run(samples, seed, progress, Permutations, true);
+    /// <summary>Progress: the pass ("18 statistics", then "compression"), permutations done, statistics still open.</summary>
+    public delegate void Progress(string pass, int done, int open);
+
+    /// <param name="decided">the verdict is already "not IID" (a chi-square or the LRS test failed): compression is skipped</param>
+    public static PermutationStatistic[] Run(SampleSet samples, ulong seed, Progress progress = null, bool decided = false) =>
+        Run(samples, seed, progress, Permutations, true, decided);
+
+    /// <summary>Index of the compression statistic: by far the costliest (a bzip2 run per permutation).</summary>
+    private const int Compression = Count - 1;
 
     /// <param name="permutations">10,000 in the standard; fewer for benchmarks</param>
-    /// <param name="stopEarly">false keeps every statistic open (benchmarks: a fixed amount of work)</param>
-    internal static PermutationStatistic[] Run(SampleSet samples, ulong seed, Action<int, int> progress, int permutations, bool stopEarly)
+    /// <param name="stopEarly">
+    /// true (the standard's run): a statistic leaves the work once it has passed, and the compression statistic runs
+    /// only when the 18 others all passed; when one of them failed, the verdict "not IID" is decided and compression
+    /// is <see cref="PermutationStatistic.Skipped"/>. Permutation i is the same in both passes (a stream of the seed per
+    /// index), so compression's counts, when it runs, are those of a single pass. False keeps every statistic open for
+    /// all permutations (benchmarks: a fixed amount of work).
+    /// </param>
+    internal static PermutationStatistic[] Run(SampleSet samples, ulong seed, Progress progress, int permutations, bool stopEarly, bool decided = false)
     {
         var input = new Input(samples);
         int n = samples.Length;
-        var active = Enumerable.Repeat(true, Count).ToArray();
         var t = Original(input, out var original);
         long[] c0 = new long[Count], c1 = new long[Count], c2 = new long[Count];
 
         int cores = Environment.ProcessorCount;
         // one workspace per worker, made up front (Parallel.For runs at most that many iterations at once)
         var pool = new ConcurrentBag<Workspace>(Enumerable.Range(1, cores).Select(_ => new Workspace(n)).Append(original));
+        bool skipped = false;
+        if (!stopEarly)
+        {
+            Rank(Enumerable.Repeat(true, Count).ToArray(), "19 statistics");
+        }
+        else
+        {
+            var cheap = Enumerable.Range(0, Count).Select(j => j != Compression).ToArray();
+            Rank(cheap, "18 statistics");
+            skipped = decided || Enumerable.Range(0, Compression).Any(j => c0[j] + c1[j] <= 5 || c1[j] + c2[j] <= 5);
+            if (!skipped)
+            {
+                Rank(Enumerable.Range(0, Count).Select(j => j == Compression).ToArray(), "compression");
+            }
+        }
+
+        return Enumerable.Range(0, Count).Select(j => new PermutationStatistic
+        {
+            Name = Names[j], Section = Sections[j], Original = t[j], Greater = c0[j], Equal = c1[j], Less = c2[j],
+            Skipped = skipped && j == Compression,
+        }).ToArray();
+
+        // permutations 0 .. permutations-1 for the statistics marked in active, each leaving once decided (stopEarly)
+        void Rank(bool[] active, string pass)
+        {
         int done = 0, round = cores;
         double[][] results = [];
         while (done < permutations && active.Any(a => a))
@@ -158,13 +204,10 @@ public static class PermutationTests
                     else c2[j]++;
                     if (stopEarly && c0[j] + c1[j] > 5 && c1[j] + c2[j] > 5) active[j] = false;
                 }
-            progress?.Invoke(done, active.Count(a => a));
+            progress?.Invoke(pass, done, active.Count(a => a));
             round = Math.Min(round * 2, 64 * cores);
         }
-        return Enumerable.Range(0, Count).Select(j => new PermutationStatistic
-        {
-            Name = Names[j], Section = Sections[j], Original = t[j], Greater = c0[j], Equal = c1[j], Less = c2[j],
-        }).ToArray();
+        }
     }
 
     /// <summary>

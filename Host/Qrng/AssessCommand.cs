@@ -138,7 +138,7 @@ public static class AssessCommand
             .AddColumn(new TableColumn("C1 (=)").RightAligned()).AddColumn(new TableColumn("C2 (<)").RightAligned()).AddColumn("");
         foreach (var p in i.Permutation)
             t.AddRow(Markup.Escape(p.Name), p.Section, p.Original.ToString("0.######", CultureInfo.InvariantCulture), p.Greater.ToString(CultureInfo.InvariantCulture),
-                p.Equal.ToString(CultureInfo.InvariantCulture), p.Less.ToString(CultureInfo.InvariantCulture), p.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
+                p.Equal.ToString(CultureInfo.InvariantCulture), p.Less.ToString(CultureInfo.InvariantCulture), p.Skipped ? "skipped: verdict decided" : p.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
         con.Write(t);
         var c = new Table().Title("IID track: chi-square and LRS tests (§5.2)").AddColumn("test").AddColumn("§")
             .AddColumn(new TableColumn("statistic").RightAligned()).AddColumn(new TableColumn("df").RightAligned())

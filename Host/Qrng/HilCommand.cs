@@ -375,7 +375,7 @@ public sealed class HilRun
     private static string FailedIid(IidResult r)
     {
         if (r == null) return "not run";
-        var failed = r.Permutation.Where(p => !p.Passed).Select(p => p.Name).ToList();
+        var failed = r.Permutation.Where(p => p.Failed).Select(p => p.Name).ToList();
         if (!r.ChiSquarePassed) failed.Add("chi-square");
         if (!r.LrsPassed) failed.Add("LRS");
         return string.Join(", ", failed);

@@ -146,6 +146,29 @@ namespace Qrng.Host.Tests.Assess
             }
         }
 
+        /// <summary>
+        /// Issue 20 item 4: once a cheap statistic has failed, the verdict is "not IID" whatever compression gives, so
+        /// its 10,000 bzip2 runs are skipped; where the 18 others pass, it is ranked as before (same verdict as NIST's).
+        /// </summary>
+        [Fact]
+        public void Compression_is_ranked_only_while_the_verdict_is_open()
+        {
+            var markov = PermutationTests.Run(Samples("markov-small-1bit"), IidTrack.DefaultSeed).ToDictionary(p => p.Name);
+            Assert.True(markov["compression"].Skipped, "a cheap statistic failed first");
+            Assert.Equal(0, markov["compression"].Greater + markov["compression"].Equal + markov["compression"].Less);
+            Assert.Contains(markov.Values, p => p.Failed);
+            Assert.False(markov["compression"].Passed || markov["compression"].Failed);
+
+            var uniform = PermutationTests.Run(Samples("uniform-small-2bit"), IidTrack.DefaultSeed).ToDictionary(p => p.Name);
+            Assert.All(uniform.Values, p => Assert.True(p.Passed, p.Name));
+            Assert.False(uniform["compression"].Skipped);
+            Assert.True(uniform["compression"].Greater + uniform["compression"].Equal + uniform["compression"].Less > 5);
+
+            // a failed chi-square test decides it too (IidTrack passes that on)
+            var decided = PermutationTests.Run(Samples("uniform-small-2bit"), IidTrack.DefaultSeed, decided: true).ToDictionary(p => p.Name);
+            Assert.True(decided["compression"].Skipped);
+        }
+
         [Fact]
         public void Restart_tests_agree_with_ea_restart()
         {
