@@ -37,6 +37,14 @@ public static class DeviceCommands
         }
     }
 
+    /// <summary>READ of <paramref name="n"/> bytes into <paramref name="file"/> with a progress bar; <paramref name="done"/> hears the count (for error lines).</summary>
+    internal static void ReadInto(DeviceSession s, long n, OutputFile file, bool quiet, Action<long> done) =>
+        StreamCommand.WithProgress(s.Name, n, quiet, progress => s.Read(n, (b, off, count) => file.Write(b.AsSpan(off, count)), d =>
+        {
+            done(d);
+            progress(d);
+        }));
+
     private static Command Read()
     {
         var o = new DeviceOptions();
@@ -63,8 +71,7 @@ public static class DeviceCommands
                     var clock = Stopwatch.StartNew();
                     try
                     {
-                        StreamCommand.WithProgress(s.Name, n, p.GetValue(quiet), progress =>
-                            s.Read(n, (b, off, count) => file.Write(b.AsSpan(off, count)), d => { done = d; progress(d); }));
+                        ReadInto(s, n, file, p.GetValue(quiet), d => done = d);
                     }
                     catch (SignalledException e)
                     {
@@ -75,7 +82,7 @@ public static class DeviceCommands
                     file.Commit();
                     double seconds = clock.Elapsed.TotalSeconds;
                     Console.Error.WriteLine($"read {n:N0} bytes from {s.Name} in {seconds:0.00} s ({n / Math.Max(seconds, 1e-9) / 1000:0.0} kB/s)"
-                        + $"; {s.DamagedFrames} frames corrupted (CRC, flags or length), {s.LostFrames} went missing, {s.ReRequests} re-requests; reseed counter {s.LastReseeds}"
+                        + $"; {s.LineDamage}; reseed counter {s.LastReseeds}"
                         + (file.IsStdout ? "" : $"; wrote {outPath}"));
                     return QrngCli.Ok;
                 }, () => $" after {done:N0} of {n:N0} bytes{notWritten}");

@@ -127,11 +127,24 @@ public sealed class DeviceOptions
 
     private static Opened Check(Opened o, string serial)
     {
-        if (serial == null) return o;
-        string found = DeviceSession.Value(o.Session.Info(), "serial");
-        if (found == serial) return o;
-        o.Dispose();
-        throw new DeviceException(QrngCli.NoDevice, $"{o.Session.Name} has serial {found}, not {serial}");
+        try
+        {
+            CheckSerial(o.Session, serial);
+            return o;
+        }
+        catch (DeviceException)
+        {
+            o.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>With <paramref name="serial"/>: the device's INFO serial must be it (NoDevice otherwise).</summary>
+    internal static void CheckSerial(DeviceSession s, string serial)
+    {
+        if (serial == null) return;
+        string found = DeviceSession.Value(s.Info(), "serial");
+        if (found != serial) throw new DeviceException(QrngCli.NoDevice, $"{s.Name} has serial {found}, not {serial}");
     }
 
     /// <summary>A session in command mode on <paramref name="link"/> (closed again when that fails).</summary>
@@ -218,7 +231,7 @@ public sealed class DeviceOptions
         }
     }
 
-    private static DeviceSession Find(string serial, int baud, byte[] key, int timeoutMs, int retries)
+    internal static DeviceSession Find(string serial, int baud, byte[] key, int timeoutMs, int retries)
     {
         var probed = new List<string>();
         foreach (var (port, _) in Candidates())

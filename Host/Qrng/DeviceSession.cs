@@ -110,13 +110,16 @@ public sealed class DeviceSession : IDisposable
         Hello();
     }
 
+    /// <summary>What the line did to the frames so far, for summaries.</summary>
+    public string LineDamage => $"{DamagedFrames} frames corrupted (CRC, flags or length), {LostFrames} went missing, {ReRequests} re-requests";
+
     private void Hello()
     {
         _auth.End();
         long start = Link.NowMs;
         while (!HelloOnce() && Link.NowMs - start < TimeoutMs)
         {
-            Thread.Sleep(250);                                     // no device nonce yet: the board is just starting
+            if (!Link.IsVirtual) Thread.Sleep(250);               // no device nonce yet: the board is just starting (an in-process one moves as it is asked)
             Signals.Check();
         }
 

@@ -368,7 +368,9 @@ public sealed class HilRun
     /// <summary>The bound of <see cref="ApplyIidRule"/>: the single-run false rejection's union bound, then its square.</summary>
     public static (double Single, double WithRetest) IidFalseRejection()
     {
-        double single = (PermutationTests.Names.Length * 2.0 * 6 / (PermutationTests.Permutations + 1)) + (3 * 0.001);
+        // a statistic of exchangeable data ranks among the MostOnOneSide + 1 extremes of the 10 001 values on either side
+        int extremes = 2 * (PermutationStatistic.MostOnOneSide + 1);
+        double single = (PermutationTests.Names.Length * (double)extremes / (PermutationTests.Permutations + 1)) + (3 * 0.001);
         return (single, single * single);
     }
 

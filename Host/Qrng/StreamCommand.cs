@@ -243,7 +243,9 @@ public static class StreamCommand
         DeviceSession s;
         try
         {
-            s = dev != null ? DeviceOptions.Enter(SerialLink.Open(dev, baud), null, timeout, DeviceSession.DefaultRetries) : FindBySerial(serial, baud, timeout);
+            s = dev != null
+                ? DeviceOptions.Enter(SerialLink.Open(dev, baud), null, timeout, DeviceSession.DefaultRetries)
+                : DeviceOptions.Find(serial, baud, null, timeout, DeviceSession.DefaultRetries);
         }
         catch
         {
@@ -255,17 +257,8 @@ public static class StreamCommand
         long got = 0;
         try
         {
-            if (serial != null && dev != null)
-            {
-                string found = DeviceSession.Value(s.Info(), "serial");
-                if (found != serial) throw new DeviceException(QrngCli.NoDevice, $"{name} has serial {found}, not {serial}");
-            }
-
-            WithProgress(name, n, quiet, progress => s.Read(n, (b, off, count) => file.Write(b.AsSpan(off, count)), d =>
-            {
-                got = d;
-                progress(d);
-            }));
+            if (dev != null) DeviceOptions.CheckSerial(s, serial);
+            DeviceCommands.ReadInto(s, n, file, quiet, d => got = d);
         }
         catch (DeviceGoneException e)
         {
@@ -289,23 +282,9 @@ public static class StreamCommand
         file.Commit();
         if (!file.IsStdout)
         {
-            Console.Error.WriteLine($"wrote {got:N0} bytes from {name} to {outPath}, every one from a CRC-checked frame ({s.DamagedFrames} frames corrupted, "
-                + $"{s.LostFrames} lost, {s.ReRequests} re-requests; its health: qrng status --port {name})");
+            Console.Error.WriteLine($"wrote {got:N0} bytes from {name} to {outPath}, every one from a CRC-checked frame ({s.LineDamage}; its health: qrng status --port {name})");
         }
 
         return QrngCli.Ok;
-    }
-
-    private static DeviceSession FindBySerial(string serial, int baud, int timeout)
-    {
-        foreach (var (port, _) in DeviceOptions.Candidates())
-        {
-            var (s, info, _) = DeviceOptions.Probe(port, baud, null, Math.Min(timeout, 3000), 1);
-            if (s == null) continue;
-            if (DeviceSession.Value(info, "serial") == serial) return s;
-            s.Dispose();
-        }
-
-        throw new DeviceException(QrngCli.NoDevice, $"--serial {serial}: no device with that serial on the ports probed ({Environment.GetEnvironmentVariable("QRNG_PORTS") ?? DeviceOptions.DefaultPorts})");
     }
 }
