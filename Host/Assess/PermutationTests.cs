@@ -19,7 +19,12 @@ public sealed class PermutationStatistic
     public bool Skipped { get; init; }
 
     /// <summary>§5.1: the IID assumption is rejected when C0 + C1 ≤ 5 or C1 + C2 ≤ 5.</summary>
-    public bool Passed => !Skipped && Greater + Equal > 5 && Equal + Less > 5;
+    public const int MostOnOneSide = 5;
+
+    public bool Passed => !Skipped && Passes(Greater, Equal, Less);
+
+    /// <summary>More than <see cref="MostOnOneSide"/> permutations on each side of the original (§5.1).</summary>
+    public static bool Passes(long greater, long equal, long less) => greater + equal > MostOnOneSide && equal + less > MostOnOneSide;
 
     /// <summary>Ranked and rejected (§5.1).</summary>
     public bool Failed => !Skipped && !Passed;
@@ -160,7 +165,7 @@ public static class PermutationTests
         {
             var cheap = Enumerable.Range(0, Count).Select(j => j != Compression).ToArray();
             Rank(cheap, "18 statistics");
-            skipped = decided || Enumerable.Range(0, Compression).Any(j => c0[j] + c1[j] <= 5 || c1[j] + c2[j] <= 5);
+            skipped = decided || Enumerable.Range(0, Compression).Any(j => !PermutationStatistic.Passes(c0[j], c1[j], c2[j]));
             if (!skipped)
             {
                 Rank(Enumerable.Range(0, Count).Select(j => j == Compression).ToArray(), "compression");
@@ -176,37 +181,37 @@ public static class PermutationTests
         // permutations 0 .. permutations-1 for the statistics marked in active, each leaving once decided (stopEarly)
         void Rank(bool[] active, string pass)
         {
-        int done = 0, round = cores;
-        double[][] results = [];
-        while (done < permutations && active.Any(a => a))
-        {
-            // a round: permutations done..done+round−1 in parallel (each with the statistics still open), then
-            // ranked in order; rounds grow while statistics stay open
-            int size = Math.Min(round, permutations - done);
-            if (results.Length < size) results = Enumerable.Range(0, size).Select(_ => new double[Count]).ToArray();
-            var open = (bool[])active.Clone();
-            int first = done;
-            Parallel.For(0, size, new ParallelOptions { MaxDegreeOfParallelism = cores }, i =>
+            int done = 0, round = cores;
+            double[][] results = [];
+            while (done < permutations && active.Any(a => a))
             {
-                if (!pool.TryTake(out var ws)) ws = new Workspace(n);
-                Shuffle(input, ws, Rng.ForStream(seed, (ulong)(first + i)));
-                Compute(input, ws, open);
-                ws.Stats.CopyTo(results[i], 0);
-                pool.Add(ws);
-            });
-            for (int i = 0; i < size && active.Any(a => a); i++, done++)
-                for (int j = 0; j < Count; j++)
+                // a round: permutations done..done+round−1 in parallel (each with the statistics still open), then
+                // ranked in order; rounds grow while statistics stay open
+                int size = Math.Min(round, permutations - done);
+                if (results.Length < size) results = Enumerable.Range(0, size).Select(_ => new double[Count]).ToArray();
+                var open = (bool[])active.Clone();
+                int first = done;
+                Parallel.For(0, size, new ParallelOptions { MaxDegreeOfParallelism = cores }, i =>
                 {
-                    if (!active[j]) continue;
-                    double v = results[i][j];
-                    if (v > t[j]) c0[j]++;
-                    else if (v == t[j]) c1[j]++;
-                    else c2[j]++;
-                    if (stopEarly && c0[j] + c1[j] > 5 && c1[j] + c2[j] > 5) active[j] = false;
-                }
-            progress?.Invoke(pass, done, active.Count(a => a));
-            round = Math.Min(round * 2, 64 * cores);
-        }
+                    if (!pool.TryTake(out var ws)) ws = new Workspace(n);
+                    Shuffle(input, ws, Rng.ForStream(seed, (ulong)(first + i)));
+                    Compute(input, ws, open);
+                    ws.Stats.CopyTo(results[i], 0);
+                    pool.Add(ws);
+                });
+                for (int i = 0; i < size && active.Any(a => a); i++, done++)
+                    for (int j = 0; j < Count; j++)
+                    {
+                        if (!active[j]) continue;
+                        double v = results[i][j];
+                        if (v > t[j]) c0[j]++;
+                        else if (v == t[j]) c1[j]++;
+                        else c2[j]++;
+                        if (stopEarly && PermutationStatistic.Passes(c0[j], c1[j], c2[j])) active[j] = false;
+                    }
+                progress?.Invoke(pass, done, active.Count(a => a));
+                round = Math.Min(round * 2, 64 * cores);
+            }
         }
     }
 
