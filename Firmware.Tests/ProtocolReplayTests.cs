@@ -61,13 +61,7 @@ namespace Qrng.Firmware.Tests
             line.Send(Wire.Status, 62, null, true);                                       // the next counter is accepted
             Reply status = Answer(line, 62);
             Assert.AreEqual(Wire.Status | Wire.ReplyBit, status.Type);
-            line.Send(Wire.Status, 63, null, true);
-            Reply[] parts = line.Await(63, 3);
-            string text = "";
-            for (int i = 0; i < parts.Length; i++)
-            {
-                text += parts[i].Text;
-            }
+            string text = line.AskText(Wire.Status, 63, null, 3, true);
 
             Assert.AreEqual("2", BoardLine.Value(text, "auth_replays"), text);
             Assert.AreEqual("drbg-nonce", BoardLine.Value(text, "auth_session"), "the streaming board's nonce is DRBG output");
@@ -92,7 +86,7 @@ namespace Qrng.Firmware.Tests
             Assert.AreEqual(Wire.ErrNoSession, outside.Payload[0], outside.Text);
 
             line.StartSession(Keyed());
-            Assert.IsFalse(Same(nonce, line.DeviceNonce), "a new session, a new device nonce");
+            Assert.AreNotEqual(Hex.Of(nonce), Hex.Of(line.DeviceNonce), "a new session, a new device nonce");
             line.Raw(frame);
             Reply stale = Answer(line, 70);
             Assert.AreEqual(Wire.ErrBadAuth, stale.Payload[0], stale.Text);
@@ -133,13 +127,7 @@ namespace Qrng.Firmware.Tests
             // frames come (the source is not seeded yet): the nonce is made from their noise
             line.StepKeepingAlive(1);
             line.StartSession(Keyed());
-            line.Send(Wire.Status, 92, null, true);
-            Reply[] parts = line.Await(92, 3);
-            string text = "";
-            for (int i = 0; i < parts.Length; i++)
-            {
-                text += parts[i].Text;
-            }
+            string text = line.AskText(Wire.Status, 92, null, 3, true);
 
             string session = BoardLine.Value(text, "auth_session");
             Assert.IsTrue(session == "frame-nonce" || session == "drbg-nonce", text);
@@ -159,19 +147,6 @@ namespace Qrng.Firmware.Tests
             }
 
             return null;
-        }
-
-        private static bool Same(byte[] a, byte[] b)
-        {
-            for (int i = 0; i < a.Length; i++)
-            {
-                if (a[i] != b[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
     }
 }

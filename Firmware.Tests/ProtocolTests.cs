@@ -227,7 +227,13 @@ namespace Qrng.Firmware.Tests
         /// <summary>A text reply, its parts joined.</summary>
         public string AskText(int type, int seq, byte[] payload, int maxLoops)
         {
-            Send(type, seq, payload);
+            return AskText(type, seq, payload, maxLoops, false);
+        }
+
+        /// <summary>A text reply to a request sent authenticated when <paramref name="auth"/>, its parts joined.</summary>
+        public string AskText(int type, int seq, byte[] payload, int maxLoops, bool auth)
+        {
+            Send(type, seq, payload, auth);
             Reply[] r = Await(seq, maxLoops);
             Assert.IsNotNull(r, "a reply to request " + seq);
             string text = "";

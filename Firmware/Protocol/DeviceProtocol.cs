@@ -155,8 +155,7 @@ namespace Qrng.Firmware.Protocol
             _dispatch.CancelRunning();
             _replies.EndWithError(Wire.ErrIdle, type, seq, "no request for ", Wire.CommandIdleMs, " ms: back to the plain stream", auth);
             _reader.Reset();
-            _auth.EndSession();
-            CommandMode = false;
+            ToPlainStream();
             IdleReturns++;
         }
 
@@ -246,6 +245,12 @@ namespace Qrng.Firmware.Protocol
             _replies.TextBegin(Wire.Stream, seq);
             _replies.Add("mode", "stream");
             _replies.TextEnd();
+            ToPlainStream();
+        }
+
+        /// <summary>Leaves command mode (STREAM, idle return): the authenticated session ends with it.</summary>
+        private void ToPlainStream()
+        {
             _auth.EndSession();
             CommandMode = false;
         }
