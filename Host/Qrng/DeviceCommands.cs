@@ -461,8 +461,9 @@ public static class DeviceCommands
         var seed = new Option<int?>("--seed") { HelpName = "N", Description = "seed of its simulated physics (default: random, printed)" };
         var config = new Option<string>("--config") { HelpName = "FILE", Description = "firmware configuration file (key = value lines; device.serial, device.hmac_key ...)" };
         var fault = new Option<string[]>("--fault") { HelpName = "KNOB", Description = "switch on a fault knob from the first frame: " + string.Join(", ", VirtualBoard.VirtualArduCam.Knobs), AllowMultipleArgumentsPerToken = true };
+        var sensorFile = new Option<string>("--sensor") { HelpName = "FILE", Description = "its sensor's physics (key = value lines; docs/calibration.md). Default: the paper's chip" };
         var c = new Command("board", "serve a virtual board, serial protocol and all, on a pseudo-terminal until stopped (Ctrl-C, SIGTERM): its path goes to stdout, and any program opens it like /dev/ttyUSB1 (qrng --port PATH, stty + cat, rngd). Like a board it boots into the plain stream; unlike a UART the terminal drops no byte: while nobody reads, the board waits");
-        foreach (Option x in new Option[] { pty, seed, config, fault }) c.Options.Add(x);
+        foreach (Option x in new Option[] { pty, seed, config, sensorFile, fault }) c.Options.Add(x);
         c.SetAction(p => Output.Run(() =>
         {
             if (!p.GetValue(pty)) throw new ModelException("board: give --pty (the board is served on a pseudo-terminal)");
@@ -478,7 +479,8 @@ public static class DeviceCommands
             foreach (string f in faults) StreamCommand.Apply(new VirtualBoard.VirtualArduCam(0, SensorParams.Paper, NoiseParams.None), f);
             int s = p.GetValue(seed) ?? System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
             Signals.Cooperative = true;
-            using var server = PtyBoard.Create(cfg, s, faults);
+            VirtualBoard.SensorDescription sensor = p.GetValue(sensorFile) is { } sf ? VirtualBoard.SensorDescription.Load(sf) : null;
+            using var server = PtyBoard.Create(cfg, s, faults, sensor: sensor);
             server.Start();
             Console.Out.WriteLine(server.Path);
             Console.Out.Flush();

@@ -106,11 +106,11 @@ public sealed class VirtualLink : IDeviceLink
     /// as many loops have passed as `stream` waits for a byte (<see cref="StreamCommand.GiveUpFrames"/>) (what a user plugging in a board and waiting a moment sees). The
     /// plain stream it made meanwhile is dropped.
     /// </summary>
-    public static VirtualLink Boot(FirmwareConfig config, int seed, string[] faults)
+    public static VirtualLink Boot(FirmwareConfig config, int seed, string[] faults, SensorDescription sensor = null)
     {
         var line = new LoopbackLink(null);
         Board board;
-        try { board = new Board(config, line, seed); }
+        try { board = new Board(config, line, seed, sensor: sensor); }
         catch (ArgumentException e) { throw new Model.ModelException($"configuration: {e.Message}"); }
         foreach (string f in faults) StreamCommand.Apply(board.Camera, f);
         PowerUp(board, line);

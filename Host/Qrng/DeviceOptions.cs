@@ -25,6 +25,7 @@ public sealed class DeviceOptions
     public readonly Option<int> Retries = new("--retries") { HelpName = "N", Description = "how many times in a row a reply that lost frames (CRC mismatch, a gap in its part numbers) is asked for again", DefaultValueFactory = _ => DeviceSession.DefaultRetries };
     public readonly Option<int?> Seed = new("--seed") { HelpName = "N", Description = "virtual board: seed of its simulated physics (default: random, printed)" };
     public readonly Option<string> Config = new("--config") { HelpName = "FILE", Description = "virtual board: firmware configuration file (key = value lines; device.hmac_key provisions a key)" };
+    public readonly Option<string> Sensor = new("--sensor") { HelpName = "FILE", Description = "virtual board: its sensor's physics (key = value lines: gain_k, mu_r, sigma_r, mu_dark, full_scale_electrons, led_full_electrons, adc_bits_out, dsnu, prnu, dnl, nonlinearity; docs/calibration.md). Default: the paper's chip" };
     public readonly Option<string[]> Fault = new("--fault") { HelpName = "KNOB", Description = "virtual board: switch on a fault knob from the first frame: " + string.Join(", ", VirtualArduCam.Knobs), AllowMultipleArgumentsPerToken = true };
 
     public DeviceOptions(double defaultTimeoutSeconds = DeviceSession.DefaultTimeoutMs / 1000.0)
@@ -34,7 +35,7 @@ public sealed class DeviceOptions
 
     public void AddTo(Command c)
     {
-        foreach (Option o in new Option[] { Port, Baud, Pty, Serial, KeyFile, Timeout, Retries, Seed, Config, Fault }) c.Options.Add(o);
+        foreach (Option o in new Option[] { Port, Baud, Pty, Serial, KeyFile, Timeout, Retries, Seed, Config, Sensor, Fault }) c.Options.Add(o);
     }
 
     private static bool Given(ParseResult p, Option o) => p.GetResult(o) is { Implicit: false };
@@ -51,7 +52,7 @@ public sealed class DeviceOptions
         bool real = port != null || (p.GetValue(Serial) != null && !p.GetValue(Pty));
         if (real)
         {
-            foreach (Option o in new Option[] { Fault, Seed, Config })
+            foreach (Option o in new Option[] { Fault, Seed, Config, Sensor })
                 if (Given(p, o)) throw new ModelException($"{o.Name} does nothing with a real board (--port, --serial): it configures the virtual board, and a real board reads its configuration from its firmware");
         }
         else if (Given(p, Baud) && !p.GetValue(Pty))
@@ -68,6 +69,7 @@ public sealed class DeviceOptions
         foreach (string f in p.GetValue(Fault) ?? []) StreamCommand.Apply(new VirtualArduCam(0, SensorParams.Paper, NoiseParams.None), f);
         if (p.GetValue(KeyFile) is { } k) ReadKey(k);
         if (p.GetValue(Config) is { } cf) LoadConfig(cf);
+        if (p.GetValue(Sensor) is { } sf) SensorDescription.Load(sf);
     }
 
     /// <summary>A key file: hex digits (whitespace ignored), 16 to 64 bytes, as device.hmac_key takes them.</summary>
@@ -106,10 +108,11 @@ public sealed class DeviceOptions
         FirmwareConfig cfg = p.GetValue(Config) is { } cf ? LoadConfig(cf) : new FirmwareConfig();
         int seed = p.GetValue(Seed) ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         string[] faults = p.GetValue(Fault) ?? [];
+        SensorDescription sensor = p.GetValue(Sensor) is { } sf ? SensorDescription.Load(sf) : null;
         Console.Error.WriteLine($"virtual board seed {seed}: --seed {seed} repeats it (a seeded simulation: not secret)");
         if (p.GetValue(Pty))
         {
-            var server = PtyBoard.Create(cfg, seed, faults, booted: true);
+            var server = PtyBoard.Create(cfg, seed, faults, booted: true, sensor: sensor);
             try
             {
                 server.Start();
@@ -122,7 +125,7 @@ public sealed class DeviceOptions
             }
         }
 
-        return Check(new Opened(Enter(VirtualLink.Boot(cfg, seed, faults), key, timeout, retries), null), serial);
+        return Check(new Opened(Enter(VirtualLink.Boot(cfg, seed, faults, sensor), key, timeout, retries), null), serial);
     }
 
     private static Opened Check(Opened o, string serial)

@@ -39,11 +39,11 @@ public sealed class PtyBoard : IDisposable
     /// <paramref name="booted"/>: stepped first until it streams, as a board plugged in a moment ago (the device
     /// commands' --pty, like their in-process board); else it powers up when served, its plain stream from the first byte.
     /// </summary>
-    public static PtyBoard Create(FirmwareConfig config, int seed, string[] faults, bool booted = false)
+    public static PtyBoard Create(FirmwareConfig config, int seed, string[] faults, bool booted = false, SensorDescription sensor = null)
     {
         var line = new LoopbackLink(null);
         Board board;
-        try { board = new Board(config, line, seed, protocolClock: new WallClock()); }
+        try { board = new Board(config, line, seed, protocolClock: new WallClock(), sensor: sensor); }
         catch (ArgumentException e) { throw new Model.ModelException($"configuration: {e.Message}"); }
         foreach (string f in faults) StreamCommand.Apply(board.Camera, f);
         if (booted) VirtualLink.PowerUp(board, line);

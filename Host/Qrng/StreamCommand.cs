@@ -60,6 +60,7 @@ public static class StreamCommand
         var bytes = new Option<string>("--bytes", "-n") { Description = "how many random bytes; suffix K, M or G = 1024, 1024², 1024³ (at most 1024G)", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "file to write ('-' = stdout); a symlink is written through. Written as FILE.XXXXXXXX.partial and renamed when complete (required)" };
         var seed = new Option<int?>("--seed") { Description = "virtual board: seed of its simulated physics; the same seed gives the same bytes (default: a random seed, printed). The bytes are a simulation: whoever knows the seed can repeat them" };
+        var sensorFile = new Option<string>("--sensor") { HelpName = "FILE", Description = "virtual board: its sensor's physics (key = value lines: gain_k, mu_r, sigma_r, mu_dark, full_scale_electrons, led_full_electrons, adc_bits_out, dsnu, prnu, dnl, nonlinearity; docs/calibration.md). Default: the paper's chip" };
         var config = new Option<string>("--config") { Description = "virtual board: firmware configuration file (key = value lines, e.g. from 'qrng model thresholds')" };
         var fault = new Option<string[]>("--fault") { Description = "virtual board: switch on a fault knob from the first frame: " + string.Join(", ", VirtualArduCam.Knobs), AllowMultipleArgumentsPerToken = true };
         var port = new Option<string>("--port") { Description = "read a board on this serial port instead of the virtual board: the USB-UART adapter on GPIO17 (e.g. /dev/ttyUSB1), not the DevKitC's own USB port (nanoFramework's debugger). The bytes come in CRC-checked frames (command mode); the board returns to the plain stream afterwards" };
@@ -70,7 +71,7 @@ public static class StreamCommand
         var c = new Command("stream", "stream random bytes from the firmware: the virtual board (default) or a real board (--port: read as 'qrng read' reads, in CRC-checked frames); "
             + "gives up (exit code 3) after 4 x (start-up test + seeding) + " + SettleFrames + " frames without a byte, whatever --bytes is "
             + "(the summary prints the number), or after " + SerialSilenceSeconds + " s without a reply from a serial port (an unhealthy board says why)");
-        foreach (Option o in new Option[] { bytes, output, seed, config, fault, port, baud, serial, pty, quiet }) c.Options.Add(o);
+        foreach (Option o in new Option[] { bytes, output, seed, config, sensorFile, fault, port, baud, serial, pty, quiet }) c.Options.Add(o);
         c.SetAction(p => Output.Run(() =>
         {
             long n = ParseSize(p.GetValue(bytes));
@@ -83,7 +84,7 @@ public static class StreamCommand
             if (device != null && usePty) throw new ModelException("--pty serves a virtual board: drop --port (or --pty)");
             if (device != null || (wanted != null && !usePty))
             {
-                foreach (Option o in new Option[] { fault, seed, config })
+                foreach (Option o in new Option[] { fault, seed, config, sensorFile })
                     if (Given(p, o)) throw new ModelException($"{o.Name} does nothing with --port: it configures the virtual board, and a real board reads its configuration from its firmware");
             }
             else if (Given(p, baud) && !usePty) throw new ModelException("--baud does nothing without --port: the virtual board's UART has no baud rate");
@@ -100,10 +101,11 @@ public static class StreamCommand
             }
             int s = p.GetValue(seed) ?? RandomNumberGenerator.GetInt32(int.MaxValue);
             string[] faults = p.GetValue(fault) ?? [];
-            if (!usePty) return FromVirtualBoard(cfg, s, faults, n, outPath, p.GetValue(quiet));
+            SensorDescription sensor = p.GetValue(sensorFile) is { } sf ? SensorDescription.Load(sf) : null;
+            if (!usePty) return FromVirtualBoard(cfg, s, faults, sensor, n, outPath, p.GetValue(quiet));
             foreach (string f in faults) Apply(new VirtualArduCam(0, SensorParams.Paper, NoiseParams.None), f);
             Console.Error.WriteLine($"virtual board seed {s}: --seed {s} repeats it (a seeded simulation: not secret)");
-            using var server = PtyBoard.Create(cfg, s, faults);
+            using var server = PtyBoard.Create(cfg, s, faults, sensor: sensor);
             server.Start();
             return FromSerial(server.Path, wanted, p.GetValue(baud), n, outPath, p.GetValue(quiet), server);
         }));
@@ -134,13 +136,13 @@ public static class StreamCommand
             });
     }
 
-    private static int FromVirtualBoard(FirmwareConfig cfg, int seed, string[] faults, long n, string outPath, bool quiet)
+    private static int FromVirtualBoard(FirmwareConfig cfg, int seed, string[] faults, SensorDescription sensor, long n, string outPath, bool quiet)
     {
         foreach (string f in faults) Apply(new VirtualArduCam(0, SensorParams.Paper, NoiseParams.None), f);   // validate names first
         using OutputFile file = OutputFile.Open(outPath);
         var sink = new StreamSink(file.Stream, n);
         Board board;
-        try { board = new Board(cfg, sink, seed); }
+        try { board = new Board(cfg, sink, seed, sensor: sensor); }
         catch (ArgumentException e) { throw new ModelException($"configuration: {e.Message}"); }
         foreach (string f in faults) Apply(board.Camera, f);
         long giveUp = GiveUpFrames(cfg, board.Engine), steps = 0, idle = 0, lastWritten = 0;
@@ -187,7 +189,7 @@ public static class StreamCommand
     internal static string Reason(EngineStatus s)
     {
         if (s.Persistent != Fault.None) return "persistent failure: " + s.Reason();
-        if (s.LastFault != Fault.None) return "last fault: " + s.LastFaultText();
+        if (s.LastFault != Fault.None) return "last fault: " + s.Reason();
         return s.State switch
         {
             EngineState.StartupTest => "no fault, but the SP 800-90B start-up test had not finished (health.startup_symbols)",

@@ -52,9 +52,10 @@ public sealed class Board
 
     /// <param name="log">where the device's status lines go; null = nowhere (no allocation per report)</param>
     /// <param name="protocolClock">the serial protocol's clock (EmulatedBoard); null = the board's emulated clock</param>
-    public Board(FirmwareConfig config, IByteSink uart, int seed, NoiseParams noise = null, double efficiencySpread = 0.05, ILog log = null, IClock protocolClock = null)
+    /// <param name="sensor">the sensor's physics (`--sensor FILE`); null = the paper's chip with <paramref name="noise"/> and <paramref name="efficiencySpread"/></param>
+    public Board(FirmwareConfig config, IByteSink uart, int seed, NoiseParams noise = null, double efficiencySpread = 0.05, ILog log = null, IClock protocolClock = null, SensorDescription sensor = null)
     {
-        Camera = new VirtualArduCam(seed, SensorParams.Paper, noise ?? NoiseParams.TableI(1), efficiencySpread);
+        Camera = sensor != null ? new VirtualArduCam(seed, sensor) : new VirtualArduCam(seed, SensorParams.Paper, noise ?? NoiseParams.TableI(1), efficiencySpread);
         _board = new EmulatedBoard(config, Camera, uart, log, protocolClock);
     }
 

@@ -4,33 +4,74 @@ using Qrng.Model;
 namespace Qrng.VirtualBoard;
 
 /// <summary>
-/// The paper's pixel physics for the emulated module (Emulator/ArduCamModule.cs): μe = η_i · light · FullScaleMuE ·
-/// exposure / 256 and Z = clamp(floor(K·(Ne + Nd) + R)) with exact Poisson draws (Model's PixelSampler).
+/// The pixel physics of the emulated module (Emulator/ArduCamModule.cs), from a <see cref="SensorDescription"/>: μe =
+/// η_i · light · LedFullElectrons · exposure / 256, electrons N = min(Poisson(μe) + Poisson(μdark), full well), and
+/// Z = clamp(floor(o_i + μr + K·N·(1 − nl·(N/full well)²) + σr·G)) with the ADC's code boundaries shifted by its DNL
+/// (paper Eq. 1-4 plus a real sensor's non-idealities: η_i the PRNU, o_i the DSNU). Exact Poisson draws (Model's
+/// FastSampler); with the paper's description it draws exactly what Model's PixelSampler draws.
 /// </summary>
-public sealed class PhysicsPixelSource(int seed, SensorParams sensor, NoiseParams noise, double efficiencySpread) : IPixelSource
+public sealed class PhysicsPixelSource : IPixelSource
 {
-    private readonly FastSampler _rng = new(seed);
-    private PixelSampler _pixel;
-    private double[] _efficiency = [];
+    private readonly FastSampler _rng;
+    private readonly double[] _boundary;                  // DNL: where code c starts, relative to c (null: ideal ADC)
+    private double[] _efficiency = [], _offset = [];
 
-    public SensorParams Sensor { get; } = sensor;
-    public NoiseParams Noise { get; } = noise;
-    public double EfficiencySpread { get; } = efficiencySpread;
+    public PhysicsPixelSource(int seed, SensorDescription sensor)
+    {
+        sensor.Validate();
+        Description = sensor;
+        _rng = new FastSampler(seed);
+        FullScaleMuE = sensor.LedFullElectrons;
+        if (sensor.Dnl > 0)
+        {
+            var dnl = new FastSampler(seed ^ 0x0D1E);         // the ADC's fixed pattern: its own stream, drawn once
+            _boundary = new double[1025];
+            for (int c = 1; c < 1024; c++) _boundary[c] = Math.Clamp(sensor.Dnl * dnl.Gaussian(), -0.45, 0.45);
+        }
+    }
+
+    public PhysicsPixelSource(int seed, SensorParams sensor, NoiseParams noise, double efficiencySpread)
+        : this(seed, SensorDescription.Paper with { GainK = sensor.K, MuR = noise.MuR, SigmaR = noise.SigmaR, MuDark = noise.MuDark, Prnu = efficiencySpread })
+    {
+    }
+
+    public SensorDescription Description { get; }
+    public SensorParams Sensor => Description.Model;
+    public NoiseParams Noise => Description.Noise;
+    public double EfficiencySpread => Description.Prnu;
 
     /// <summary>μe of a pixel of efficiency 1 at 100 % duty (the LED at full current).</summary>
-    public double FullScaleMuE { get; set; } = 1250;
+    public double FullScaleMuE { get; set; }
 
     public void Draw(ushort[] z, int count, int lightPpm, int exposure)
     {
-        _pixel ??= new PixelSampler(Sensor, Noise, _rng);
+        SensorDescription d = Description;
         if (_efficiency.Length != count)
         {
             _efficiency = new double[count];
-            for (int i = 0; i < count; i++) _efficiency[i] = Math.Max(0.05, 1 + EfficiencySpread * _rng.Gaussian());
+            for (int i = 0; i < count; i++) _efficiency[i] = Math.Max(0.05, 1 + d.Prnu * _rng.Gaussian());
+            _offset = new double[count];
+            if (d.Dsnu > 0) for (int i = 0; i < count; i++) _offset[i] = d.Dsnu * _rng.Gaussian();
         }
 
         double scale = lightPpm / 1e6 * FullScaleMuE * (exposure / 256.0);
-        for (int i = 0; i < count; i++) z[i] = (ushort)_pixel.Sample(_efficiency[i] * scale);
+        for (int i = 0; i < count; i++)
+        {
+            // PixelSampler's draws in its order; with no non-ideality every added term is an exact 0 or 1
+            double n = Math.Min(_rng.Poisson(_efficiency[i] * scale) + _rng.Poisson(d.MuDark), d.FullScaleElectrons);
+            double f = n / d.FullScaleElectrons;
+            double x = d.MuR + _offset[i] + (d.GainK * n * (1 - (d.Nonlinearity * f * f)));
+            if (d.SigmaR > 0) x += d.SigmaR * _rng.Gaussian();
+            double c = Math.Floor(x);
+            if (_boundary != null && c >= 0 && c < 1024)
+            {
+                int k = (int)c;
+                if (x < c + _boundary[k]) c--;
+                else if (k < 1023 && x >= c + 1 + _boundary[k + 1]) c++;
+            }
+
+            z[i] = (ushort)(c < 0 ? 0 : c > 1023 ? 1023 : c);
+        }
     }
 }
 
@@ -45,6 +86,11 @@ public sealed class VirtualArduCam : ArduCamModule
     {
     }
 
+    public VirtualArduCam(int seed, SensorDescription sensor)
+        : this(new PhysicsPixelSource(seed, sensor), seed)
+    {
+    }
+
     private VirtualArduCam(PhysicsPixelSource physics, int seed)
         : base(physics, unchecked((uint)seed * 2654435761u + 1))
     {
@@ -52,6 +98,7 @@ public sealed class VirtualArduCam : ArduCamModule
     }
 
     public PhysicsPixelSource Physics { get; }
+    public SensorDescription Description => Physics.Description;
     public SensorParams Sensor => Physics.Sensor;
     public NoiseParams Noise => Physics.Noise;
     public double EfficiencySpread => Physics.EfficiencySpread;
