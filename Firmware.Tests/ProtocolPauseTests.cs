@@ -39,7 +39,7 @@ namespace Qrng.Firmware.Tests
             Assert.IsTrue(BoardLine.Value(selftest, "reason").IndexOf("LED at full duty") >= 0, selftest);
             Assert.AreEqual((int)EngineState.Error, (int)line.Board.Status.State, "SELFTEST did not end the pause");
 
-            string set = line.AskText(Wire.ConfigSet, 2, Hex.Ascii("led.target_mean = 500"), 3);
+            string set = line.AskText(Wire.ConfigSet, 2, Hex.Ascii("uart.baud = 921600"), 3);
             Assert.AreEqual("yes", BoardLine.Value(set, "applied"));
             Assert.IsNotNull(BoardLine.Value(set, "paused_s"), set);
             Assert.AreEqual((int)EngineState.Error, (int)line.Board.Status.State, "CONFIG SET did not end the pause");
@@ -97,7 +97,7 @@ namespace Qrng.Firmware.Tests
 
             long replayed = line.Board.Status.FramesReplayed;
             frames = line.Board.Status.Frames;
-            string set = line.AskText(Wire.ConfigSet, 20, Hex.Ascii("led.target_mean = 510"), 3);
+            string set = line.AskText(Wire.ConfigSet, 20, Hex.Ascii("uart.baud = 921600"), 3);
             Assert.AreEqual("yes", BoardLine.Value(set, "applied"));
             for (int i = 0; i < 20 && line.Board.Status.Frames < frames + 2; i++)
             {

@@ -46,7 +46,7 @@ namespace Qrng.Firmware.Tests
         {
             BoardLine line = ProtocolTests.InCommandMode(Keyed(), 51);
             line.StartSession(Keyed());
-            byte[] frame = Recorded(line, Wire.ConfigSet, 60, "health.t_minus = 70", ++line.Counter);
+            byte[] frame = Recorded(line, Wire.ConfigSet, 60, "output.mode = full-entropy", ++line.Counter);
             line.Raw(frame);
             Reply first = Answer(line, 60);
             Assert.AreEqual(Wire.ConfigSet | Wire.ReplyBit, first.Type, first.Text);
@@ -74,7 +74,7 @@ namespace Qrng.Firmware.Tests
             line.StartSession(Keyed());
             byte[] nonce = new byte[Wire.NonceLength];
             System.Array.Copy(line.DeviceNonce, nonce, Wire.NonceLength);
-            byte[] frame = Recorded(line, Wire.ConfigSet, 70, "health.t_minus = 70", 1000);
+            byte[] frame = Recorded(line, Wire.ConfigSet, 70, "output.mode = full-entropy", 1000);
 
             // the session ends with STREAM; outside a session nothing signed is accepted
             Assert.AreEqual("stream", BoardLine.Value(line.AskText(Wire.Stream, 71, null, 1), "mode"));
@@ -90,8 +90,7 @@ namespace Qrng.Firmware.Tests
             line.Raw(frame);
             Reply stale = Answer(line, 70);
             Assert.AreEqual(Wire.ErrBadAuth, stale.Payload[0], stale.Text);
-            string tMinus = ConfigValue(line, 72, "health.t_minus");
-            Assert.AreEqual(new FirmwareConfig().TMinus.ToString(), tMinus, "the configuration was never changed");
+            Assert.AreEqual("drbg", ConfigValue(line, 72, "output.mode"), "the configuration was never changed");
         }
 
         [TestMethod]
@@ -99,7 +98,7 @@ namespace Qrng.Firmware.Tests
         {
             BoardLine line = ProtocolTests.InCommandMode(Keyed(), 53);
             line.Mac = new HmacSha256(Keyed().HmacKey);                                  // DeviceNonce: all zero, no HELLO
-            line.Raw(Recorded(line, Wire.ConfigSet, 80, "health.t_minus = 70", 1));
+            line.Raw(Recorded(line, Wire.ConfigSet, 80, "output.mode = full-entropy", 1));
             Reply r = Answer(line, 80);
             Assert.AreEqual(Wire.ErrNoSession, r.Payload[0], r.Text);
         }

@@ -24,6 +24,22 @@ namespace Qrng.Firmware
         /// empty and the DRBG zeroised; nothing is credited or output. Afterwards a fresh start-up test and instantiation.
         /// </summary>
         RawExport = 6,
+        /// <summary>
+        /// Measuring the sensor on the host's request (CHARACTERIZE, docs/calibration.md): the LED is held at the duties the
+        /// host asked for and frames go to the request's statistics; the pool is empty, the DRBG zeroised, nothing is
+        /// credited or output. Afterwards the state it interrupted: a fresh start-up test, or the same persistent error.
+        /// </summary>
+        Characterize = 7,
+    }
+
+    /// <summary>Where frames go while the sensor is measured (<see cref="QrngEngine.StartCharacterize"/>).</summary>
+    public interface ICharacterizeSink
+    {
+        /// <summary>The LED duty (0..10000) for the next frame.</summary>
+        int Duty { get; }
+
+        /// <summary>One frame, unchecked; <paramref name="scratch"/> is a frame-sized buffer the sink may use until it is done. True: done.</summary>
+        bool Take(ushort[] frame, ushort[] scratch);
     }
 
     /// <summary>What a raw export wants after a frame (<see cref="IRawSink.Take"/>).</summary>
@@ -105,6 +121,9 @@ namespace Qrng.Firmware
         public EngineState State;
         public Fault LastFault;
         public int FaultDetail;
+
+        /// <summary>The configuration is the paper's default, no calibration (calibration.date = 0): a shot-noise failure says so.</summary>
+        public bool Uncalibrated;
         public string SensorMessage = "";
         /// <summary>The persistent failure behind <see cref="EngineState.Error"/>, or None.</summary>
         public Fault Persistent;
@@ -227,13 +246,16 @@ namespace Qrng.Firmware
         {
             if (Persistent == Fault.None)
             {
-                return LastFaultText();
+                return LastFault == Fault.ShotNoise && Uncalibrated ? UncalibratedText + LastFaultText() : LastFaultText();
             }
 
-            string reason = Describe(Persistent, PersistentDetail);
+            string reason = (Persistent == Fault.ShotNoise && Uncalibrated ? UncalibratedText : "") + Describe(Persistent, PersistentDetail);
             return Persistent == Fault.StartupRetries || Persistent == Fault.TooManyBadPixels || Persistent == Fault.HealthTestRate
                 ? reason + " (last: " + LastFaultText() + ")" : reason;
         }
+
+        /// <summary>What a shot-noise failure on the paper's default configuration starts with.</summary>
+        public const string UncalibratedText = "uncalibrated sensor: run qrng calibrate (docs/calibration.md); ";
 
         /// <summary>One line for the debug console.</summary>
         public string Summary()

@@ -61,6 +61,12 @@ namespace Qrng.Firmware
         public int LedInitialDuty = 5000;
         public int LedPwmHz = 20000;
 
+        /// <summary>
+        /// The date (yyyymmdd) of the calibration this configuration is, or 0: the paper's defaults. A calibration must be
+        /// complete and consistent (<see cref="CalibrationProblem"/>); docs/calibration.md.
+        /// </summary>
+        public int CalibrationDate;
+
         // output
         public int OutputBytesPerFrame = 4096;
         public OutputMode Mode = OutputMode.Drbg;
@@ -171,6 +177,7 @@ namespace Qrng.Firmware
                 + "led.target_mean = " + LedTargetMean + "\n" + "led.min_mean = " + LedMinMean + "\n" + "led.max_mean = " + LedMaxMean + "\n"
                 + "led.gain = " + LedGain + "\n" + "led.initial_duty = " + LedInitialDuty + "\n" + "led.pwm_hz = " + LedPwmHz + "\n"
                 + "output.bytes_per_frame = " + OutputBytesPerFrame + "\n" + "output.mode = " + (Mode == OutputMode.FullEntropy ? "full-entropy" : "drbg") + "\n"
+                + "calibration.date = " + CalibrationDate + "\n"
                 + "uart.baud = " + UartBaud + "\n" + "device.serial = " + DeviceSerial + "\n" + "device.heap_bytes = " + HeapBytes + "\n"
                 + (HmacKey == null ? "# device.hmac_key: none (frames are not authenticated)\n" : "# device.hmac_key: set (not shown)\n");
         }
@@ -241,6 +248,7 @@ namespace Qrng.Firmware
                 case "led.pwm_hz": LedPwmHz = v; break;
                 case "output.bytes_per_frame": OutputBytesPerFrame = v; break;
                 case "uart.baud": UartBaud = v; break;
+                case "calibration.date": CalibrationDate = v; break;
                 default: throw new ConfigException("line " + line + ": unknown key '" + key + "'");
             }
         }
@@ -353,9 +361,52 @@ namespace Qrng.Firmware
             Check(UartBaud >= 9600, "uart.baud >= 9600");
             Check(Exposure >= 1 && Exposure <= Qrng.Drivers.ArduCamOv2640.FrameLines, "sensor.exposure in 1..1248 line periods (one UXGA frame: a longer exposure is cut to a frame)");
             Check(HeapBytes >= 16384, "device.heap_bytes >= 16384");
+            Check(CalibrationDate == 0 || (CalibrationDate >= 20000101 && CalibrationDate <= 99991231), "calibration.date: 0 (the paper's defaults) or yyyymmdd");
+            if (CalibrationDate != 0)
+            {
+                string problem = CalibrationProblem();
+                Check(problem == null, problem);
+            }
+
             int need = DeviceBudget.Estimate(this);
             Check(need <= HeapBytes, "needs about " + need + " bytes of managed heap, more than device.heap_bytes = " + HeapBytes
                 + " (" + DeviceBudget.Describe(HeapBytes) + "): fewer pixels or a smaller output.bytes_per_frame");
+        }
+
+        /// <summary>
+        /// Null when a calibration's numbers support its claim, else why not. The host derives the claim from the paper's
+        /// exact model (qrng calibrate); this is the device's own cheap bound on it: at the LED window's low end the
+        /// record's K and mu_r give mu_e = (led.min_mean - mu_r) / K electrons (dark electrons counted as light: in the
+        /// claim's favour), and bits 2-3 of a Gaussian of variance K^2 mu_e have at most the min-entropy
+        /// -log2(1/4 + (2 sin(pi/4) / pi) e^(-2 pi^2 K^2 mu_e / 16^2)) (the first term of the symbol's Fourier series;
+        /// the lattice of K and the Poisson shape only lower it). The frame test must pass the window's own frames
+        /// (T- below led.min_mean, T+ above led.max_mean) and the shot-noise check must run (it catches a wrong K).
+        /// </summary>
+        public string CalibrationProblem()
+        {
+            if (NoiseBlock == 0)
+            {
+                return "a calibration needs the shot-noise check (health.noise_block > 0): it is what catches a K that is not the sensor's";
+            }
+
+            if (TMinus >= LedMinMean || TPlus <= LedMaxMean)
+            {
+                return "a calibration's T- must lie below led.min_mean and its T+ above led.max_mean (frames in the LED window must pass)";
+            }
+
+            double k = NoiseGainMilli / 1000.0;
+            double mue = (LedMinMean - (NoiseOffsetMilli / 1000.0)) / k;
+            double spread = k * k * (mue > 0 ? mue : 0);
+            // e^(-2 pi^2 spread / 256) as 2^(-2 pi^2 spread / (256 ln 2)); 2 sin(pi/4) / pi = 0.450158
+            double p = 0.25 + (0.450158 * Qrng.Firmware.Health.HealthMath.Exp2(-19.7392088 * spread / (256.0 * 0.6931472)));
+            int most = (int)(-1000.0 * Qrng.Firmware.Health.HealthMath.Log2(p));
+            if (ClaimedMilliBitsPerSymbol > most)
+            {
+                return "health.claimed_millibits_per_symbol " + ClaimedMilliBitsPerSymbol + " is more than the calibration's own K and led.min_mean allow (at most "
+                    + most + " at " + (int)mue + " electrons): a window of more light, or a lower claim";
+            }
+
+            return null;
         }
 
         private static void Check(bool ok, string what)

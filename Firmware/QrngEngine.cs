@@ -32,6 +32,8 @@ namespace Qrng.Firmware
         private ushort[] _frame;
         private ushort[] _previous;
         private IRawSink _raw;
+        private ICharacterizeSink _characterize;
+        private bool _characterizeFromError;
         private bool _sensorReady, _havePrevious, _noiseBlockPassed;
         private int _startupFailures, _faultRun, _errorsInARow, _pauseTicks;
         private readonly long[] _failureAt;                 // symbol positions of the last continuous-test failures (a ring)
@@ -57,6 +59,7 @@ namespace Qrng.Firmware
             _watch = new PixelWatch(config.PixelCount, config.PixelRepeatCutoff);
             _checks = new FrameChecks(config, _watch);
             Status = new EngineStatus();
+            Status.Uncalibrated = config.CalibrationDate == 0;
             _light = new LightControl(led, config);
             Status.LedDuty = _light.Duty;
             _noise = new NoiseCheck(config);
@@ -91,6 +94,12 @@ namespace Qrng.Firmware
         public bool RawActive
         {
             get { return _raw != null; }
+        }
+
+        /// <summary>True while the sensor is measured (<see cref="StartCharacterize"/>).</summary>
+        public bool CharacterizeActive
+        {
+            get { return _characterize != null; }
         }
 
         /// <summary>Continuous-test failures within 2^alpha symbols that make a persistent error (HealthMath.FailureRateCutoff).</summary>
@@ -182,6 +191,12 @@ namespace Qrng.Firmware
             EngineStatus s = Status;
             if (s.State == EngineState.SelfTestFailed)
             {
+                return;
+            }
+
+            if (_characterize != null)
+            {
+                CharacterizeStep();
                 return;
             }
 
@@ -580,6 +595,82 @@ namespace Qrng.Firmware
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Starts measuring the sensor on the host's request (CHARACTERIZE): the DRBG is zeroised and the pool emptied, then
+        /// every frame goes, unchecked, to <paramref name="sink"/> with the LED at the duty it asks for; nothing is credited.
+        /// Allowed in a persistent error too (a sensor the configuration does not fit is why one calibrates); its pause
+        /// and reason are back afterwards. False when the DRBG's self-test failed.
+        /// </summary>
+        public bool StartCharacterize(ICharacterizeSink sink)
+        {
+            EngineStatus s = Status;
+            if (s.State == EngineState.SelfTestFailed || _raw != null)
+            {
+                return false;
+            }
+
+            _characterizeFromError = s.State == EngineState.Error;
+            _characterize = sink;
+            _drbg.Zeroise();
+            ClearEntropy();
+            s.State = EngineState.Characterize;
+            return true;
+        }
+
+        /// <summary>Ends the measurement (done, cancelled or failed): the LED back under its loop, a fresh start-up test (or the pause it interrupted).</summary>
+        public void StopCharacterize()
+        {
+            if (_characterize == null)
+            {
+                return;
+            }
+
+            _characterize = null;
+            _drbg.Zeroise();
+            ClearEntropy();
+            _light.Resume();
+            if (_characterizeFromError)
+            {
+                Status.State = EngineState.Error;
+            }
+            else if (Status.State == EngineState.Characterize)
+            {
+                Restart(Fault.None, 0);
+            }
+        }
+
+        private void CharacterizeStep()
+        {
+            EngineStatus s = Status;
+            _light.Hold(_characterize.Duty);
+            try
+            {
+                if (!_sensorReady)
+                {
+                    _sensor.Initialize();
+                    _sensorReady = true;
+                }
+
+                _sensor.Capture(_frame);
+            }
+            catch (SensorException e)
+            {
+                _sensorReady = false;
+                _characterizeFromError = false;
+                StopCharacterize();
+                SensorFault(e);
+                return;
+            }
+
+            s.CaptureMs = _sensor.CaptureMilliseconds;
+            s.FrameBytes = _sensor.FrameBytes;
+            s.Frames++;
+            if (_characterize.Take(_frame, _previous))
+            {
+                StopCharacterize();
+            }
         }
 
         /// <summary>Ends a raw export (done or cancelled): a fresh start-up test and a fresh instantiation follow.</summary>

@@ -41,7 +41,13 @@ namespace Qrng.Firmware.Pipeline
             _led.SetDuty(0);
         }
 
-        /// <summary>The LED back at the loop's duty after <see cref="Off"/>.</summary>
+        /// <summary>The LED at <paramref name="duty"/> without touching the loop's duty (the sensor measured on request).</summary>
+        public void Hold(int duty)
+        {
+            _led.SetDuty(duty);
+        }
+
+        /// <summary>The LED back at the loop's duty after <see cref="Off"/> or <see cref="Hold"/>.</summary>
         public void Resume()
         {
             _led.SetDuty(_duty);

@@ -6,7 +6,7 @@ namespace Qrng.Firmware.Protocol
     /// The third stage of a request's path: a complete, intact request frame is authenticated when it says so
     /// (<see cref="Authenticator"/>), refused while another operation runs if it would start one, and handed to the
     /// class that handles its type: HELLO to the authenticator, INFO/STATUS/CONFIG to Commands/, READ, RAW,
-    /// RESTART-RAW and SELFTEST to Operations/, STREAM to the <see cref="DeviceProtocol"/>; CANCEL and PING are handled here.
+    /// RESTART-RAW, SELFTEST and CHARACTERIZE to Operations/, STREAM to the <see cref="DeviceProtocol"/>; CANCEL and PING are handled here.
     /// </summary>
     public sealed class Dispatcher
     {
@@ -17,6 +17,7 @@ namespace Qrng.Firmware.Protocol
         private readonly RawOperation _raw;
         private readonly RestartRawOperation _restartRaw;
         private readonly SelfTestOperation _selfTest;
+        private readonly CharacterizeOperation _characterize;
         private readonly InfoCommand _info;
         private readonly StatusCommand _status;
         private readonly ConfigCommand _config;
@@ -31,6 +32,7 @@ namespace Qrng.Firmware.Protocol
             _raw = new RawOperation(app, replies);
             _restartRaw = new RestartRawOperation(app, replies);
             _selfTest = new SelfTestOperation(app, replies);
+            _characterize = new CharacterizeOperation(app, replies);
             _info = new InfoCommand(app, replies, auth);
             _status = new StatusCommand(app, replies, protocol, clock);
             _config = new ConfigCommand(app, replies, auth, link);
@@ -61,7 +63,7 @@ namespace Qrng.Firmware.Protocol
 
             _replies.RequestAuth = auth;
             Operation running = Running;
-            bool starts = type == Wire.Read || type == Wire.Raw || type == Wire.RestartRaw || type == Wire.SelfTest || type == Wire.ConfigSet;
+            bool starts = type == Wire.Read || type == Wire.Raw || type == Wire.RestartRaw || type == Wire.SelfTest || type == Wire.ConfigSet || type == Wire.Characterize;
             if (starts && running != null)
             {
                 _replies.Error(Wire.ErrBusy, type, seq, "busy with request ", running.Seq, ": wait for its last frame, or CANCEL");
@@ -77,6 +79,7 @@ namespace Qrng.Firmware.Protocol
                 case Wire.Raw: _raw.Start(b, seq, length); Track(_raw); break;
                 case Wire.RestartRaw: _restartRaw.Start(b, seq, length); Track(_restartRaw); break;
                 case Wire.SelfTest: _selfTest.Start(seq, length); Track(_selfTest); break;
+                case Wire.Characterize: _characterize.Start(b, seq, length); Track(_characterize); break;
                 case Wire.ConfigGet: _config.Get(b, seq, length); break;
                 case Wire.ConfigSet: _config.Set(b, seq, length, auth); break;
                 case Wire.Stream: _protocol.BackToStream(seq, length); break;

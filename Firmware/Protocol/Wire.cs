@@ -17,7 +17,7 @@ namespace Qrng.Firmware.Protocol
 
         /// <summary>What <see cref="FlagAuth"/> adds to a frame: the counter, then the HMAC.</summary>
         public const int AuthLength = CounterLength + MacLength;
-        public const int MaxRequestPayload = 256, MaxReplyPayload = 1024;
+        public const int MaxRequestPayload = 512, MaxReplyPayload = 1024;
 
         /// <summary>Flags: the frame carries a session counter and an HMAC-SHA256 before its CRC.</summary>
         public const int FlagAuth = 1;
@@ -30,6 +30,7 @@ namespace Qrng.Firmware.Protocol
         // requests; a reply's type is the request's with bit 7 set
         public const byte Hello = 0x01, Info = 0x02, Status = 0x03, Read = 0x04, Raw = 0x05, RestartRaw = 0x06, SelfTest = 0x07;
         public const byte ConfigGet = 0x08, ConfigSet = 0x09, Stream = 0x0A, Cancel = 0x0B, Ping = 0x0C;
+        public const byte Characterize = 0x0D;
         public const byte ReplyBit = 0x80;
         /// <summary>Sent unprompted (sequence 0) when the attention sequence has put the device in command mode.</summary>
         public const byte Ready = 0x80;

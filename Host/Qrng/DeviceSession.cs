@@ -459,6 +459,7 @@ public sealed class DeviceSession : IDisposable
         Wire.Stream => "STREAM",
         Wire.Cancel => "CANCEL",
         Wire.Ping => "PING",
+        Wire.Characterize => "CHARACTERIZE",
         _ => $"request 0x{type:X2}",
     };
 

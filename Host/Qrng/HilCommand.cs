@@ -156,7 +156,8 @@ public sealed class HilRun
         });
 
         // refusals: each must come back as the documented ERROR, and the device must answer normally afterwards
-        Refusal(P, "CONFIG SET out of range", Wire.ConfigSet, Ascii("health.t_minus = 5000\n"), _s.DeviceHasKey && !_s.Authenticated ? Wire.ErrAuthRequired : Wire.ErrConfigRefused);
+        // what the claim rests on: unauthenticated always refused; authenticated, one key of a calibration record alone is too
+        Refusal(P, "CONFIG SET of a claim key alone", Wire.ConfigSet, Ascii("health.t_minus = 70\n"), _s.DeviceHasKey && !_s.Authenticated ? Wire.ErrAuthRequired : Wire.ErrConfigRefused);
         Refusal(P, "CONFIG SET unknown key", Wire.ConfigSet, Ascii("no.such_key = 1\n"), _s.DeviceHasKey && !_s.Authenticated ? Wire.ErrAuthRequired : Wire.ErrConfigRefused);
         Step(P, "configuration unchanged", () =>
         {

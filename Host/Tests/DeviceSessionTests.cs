@@ -202,11 +202,13 @@ namespace Qrng.Host.Tests
             Assert.Equal(Wire.MaxRequestPayload, s.MaxRequest);
             Assert.False(s.DeviceHasKey);
             Assert.Equal("unprovisioned", DeviceSession.Value(s.Info(), "serial"));
-            Assert.Contains("applied=yes", s.ConfigSet("health.t_minus = 70\n"));
-            Assert.Equal("health.t_minus = 70\n", s.ConfigGet("health.t_minus"));
-            var e = Assert.Throws<DeviceException>(() => s.ConfigSet("health.claimed_millibits_per_symbol = 2000\n"));
+            Assert.Contains("applied=yes", s.ConfigSet("uart.baud = 921600\n"));
+            Assert.Equal("uart.baud = 921600\n", s.ConfigGet("uart.baud"));
+            var e = Assert.Throws<DeviceException>(() => s.ConfigSet("device.serial = other\n"));
             Assert.Equal(QrngCli.BadInput, e.Code);
             Assert.Contains("cannot be set over the link", e.Message);
+            e = Assert.Throws<DeviceException>(() => s.ConfigSet("health.claimed_millibits_per_symbol = 2000\n"));
+            Assert.Contains("only by an authenticated request", e.Message);
             Assert.Equal("pass", DeviceSession.Value(s.SelfTest(), "result"));
             Assert.Equal("nothing", DeviceSession.Value(s.Cancel(), "cancelled"));
         }
@@ -220,7 +222,7 @@ namespace Qrng.Host.Tests
             var s = new DeviceSession(link, config.HmacKey);
             s.Enter();
             Assert.True(s.Authenticated && s.DeviceHasKey);
-            Assert.Contains("applied=yes", s.ConfigSet("health.t_minus = 66\n"));
+            Assert.Contains("applied=yes", s.ConfigSet("output.mode = full-entropy\n"));
             Assert.Equal(2000, ReadAll(s, 2000).Length);
             link.Tap.Decide = f => f.Type == (Wire.Read | Wire.ReplyBit) ? LineTap.Noise.Forge : LineTap.Noise.None;
             var written = new MemoryStream();

@@ -118,14 +118,14 @@ namespace Qrng.Host.Tests
             Assert.Contains("healthy=yes\n", status.Out);
             Assert.Contains("mode=command\n", status.Out);
 
-            var set = Qrng("config", "set", "health.t_minus=70", "uart.baud=115200", "--port", board.Path);
+            var set = Qrng("config", "set", "uart.baud=115200", "--port", board.Path);
             Assert.True(set.Code == 0, set.Err);
             Assert.Contains("applied=yes", set.Out);
             Assert.Contains("uart_baud=115200", set.Out);
-            var get = Qrng("config", "get", "health.t_minus", "--port", board.Path, "--baud", "115200");
+            var get = Qrng("config", "get", "uart.baud", "--port", board.Path, "--baud", "115200");
             Assert.True(get.Code == 0, get.Err);
-            Assert.Equal("health.t_minus = 70\n", get.Out);
-            AssertOneLine(Qrng("config", "set", "health.t_plus=5000", "--port", board.Path, "--baud", "115200"), 2, "refused CONFIG SET: health.t_minus <= health.t_plus");
+            Assert.Equal("uart.baud = 115200\n", get.Out);
+            AssertOneLine(Qrng("config", "set", "health.t_plus=5000", "--port", board.Path, "--baud", "115200"), 2, "refused CONFIG SET: health.t_plus is part of what the entropy claim rests on");
             AssertOneLine(Qrng("config", "set", "health.t_plus", "--port", board.Path), 2, "expected KEY=VALUE");
             AssertOneLine(Qrng("config", "get", "no.such.key", "--port", board.Path), 2, "no configuration key 'no.such.key'");
             AssertStreamingAgain(board);
@@ -364,9 +364,9 @@ namespace Qrng.Host.Tests
             Assert.True(r.Code == 0, r.Err);
             Assert.Contains("auth=yes\n", r.Out);
             Assert.True(tap.Frames.Where(f => f.Type == (Wire.Info | Wire.ReplyBit)).All(f => (f.Flags & Wire.FlagAuth) != 0), "INFO came authenticated");
-            r = Qrng("config", "set", "health.t_minus=68", "--port", board.Path, "--key-file", keyFile);
+            r = Qrng("config", "set", "output.mode=full-entropy", "--port", board.Path, "--key-file", keyFile);
             Assert.True(r.Code == 0, r.Err);
-            AssertOneLine(Qrng("config", "set", "health.t_minus=69", "--port", board.Path), QrngCli.AuthFailed, "give the device's key with --key-file");
+            AssertOneLine(Qrng("config", "set", "output.mode=drbg", "--port", board.Path), QrngCli.AuthFailed, "give the device's key with --key-file");
             AssertOneLine(Qrng("info", "--port", board.Path, "--key-file", wrongFile), QrngCli.AuthFailed, "refused the key");
             tap.Decide = f => f.Type == (Wire.Read | Wire.ReplyBit) ? LineTap.Noise.Forge : LineTap.Noise.None;
             string output = File("k.bin");
@@ -395,7 +395,7 @@ namespace Qrng.Host.Tests
             foreach (string[] args in new[]
             {
                 new[] { "info", "--seed", "1" }, ["status", "--seed", "1"], ["selftest", "--seed", "1"], ["config", "get", "--seed", "1"],
-                ["config", "set", "led.target_mean=500", "--seed", "1"], ["read", "-n", "64K", "-o", r, "--seed", "1", "-q"],
+                ["config", "set", "uart.baud=460800", "--seed", "1"], ["read", "-n", "64K", "-o", r, "--seed", "1", "-q"],
                 ["raw", "-n", "5000", "-o", raw, "--seed", "1", "-q"], ["restart-raw", "--rows", "3", "--cols", "70", "-o", m, "--seed", "1", "-q"],
             })
             {
@@ -519,8 +519,8 @@ namespace Qrng.Host.Tests
                 Assert.Contains("serial=QRNG-BOARD-1\n", Run("info", "--port", path).Out);
                 Assert.Contains("healthy=yes\n", Run("status", "--port", path).Out);
                 Assert.Contains("result=pass\n", Run("selftest", "--port", path).Out);
-                Assert.Contains("applied=yes", Run("config", "set", "led.target_mean=500", "--port", path).Out);
-                Assert.Equal("led.target_mean = 500\n", Run("config", "get", "led.target_mean", "--port", path).Out);
+                Assert.Contains("applied=yes", Run("config", "set", "uart.baud=921600", "--port", path).Out);
+                Assert.Equal("uart.baud = 921600\n", Run("config", "get", "uart.baud", "--port", path).Out);
                 Run("read", "--port", path, "-n", "64K", "-o", r, "-q");
                 Assert.Equal(64 * 1024, new FileInfo(r).Length);
                 Run("raw", "--port", path, "-n", "5000", "-o", raw, "-q");

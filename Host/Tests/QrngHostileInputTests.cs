@@ -143,7 +143,7 @@ namespace Qrng.Host.Tests
             { ["config", "set", "=5"], "expected KEY=VALUE" },
             { ["config", "set", "health.t_minus"], "expected KEY=VALUE" },
             { ["config", "set", "a=" + Esc + "[2J"], "printable ASCII" },
-            { ["config", "set", "a=" + new string('x', 300)], "at most 256" },
+            { ["config", "set", "a=" + new string('x', 600)], "at most 512" },
 
             // feed
             { ["feed"], "--credit-bits-per-byte" },

@@ -1,19 +1,24 @@
 namespace Qrng.Firmware.Protocol
 {
     /// <summary>
-    /// CONFIG GET [key] and CONFIG SET text: the configuration in force, and the keys that may change over the link
-    /// (<see cref="Settable"/>; the others need a reflash). A set is validated as a whole, then starts a new pipeline
-    /// (<see cref="App.Reconfigure"/>); it is not persisted. With a key provisioned, CONFIG SET must be authenticated; a
-    /// persistent failure's pause goes on in the new pipeline unless the request was authenticated.
+    /// CONFIG GET [key] and CONFIG SET text: the configuration in force, and the keys that may change over the link.
+    /// Only uart.baud changes without authentication. What the entropy claim rests on changes only by an authenticated
+    /// request, so never on a board without a key (docs/calibration.md): output.mode, and a calibration record (every
+    /// key of <see cref="Record"/>, calibration.date among them, validated as a whole by
+    /// <see cref="FirmwareConfig.CalibrationProblem"/>). The others need a reflash. A set starts a new pipeline
+    /// (<see cref="App.Reconfigure"/>); it is not persisted. With a key provisioned, every CONFIG SET must be
+    /// authenticated; a persistent failure's pause goes on in the new pipeline unless the request was authenticated.
     /// </summary>
     public sealed class ConfigCommand
     {
         private const int P = FrameWriter.PayloadOffset;
         private static readonly int[] Bauds = { 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1000000, 1500000, 2000000, 3000000 };
-        private static readonly string[] Settable =
+
+        /// <summary>The keys of a calibration record (qrng calibrate): set together, authenticated, or not at all.</summary>
+        public static readonly string[] Record =
         {
-            "health.t_minus", "health.t_plus", "health.n_minus", "health.n_plus", "led.target_mean", "led.min_mean",
-            "led.max_mean", "uart.baud", "output.mode",
+            "calibration.date", "health.claimed_millibits_per_symbol", "health.t_minus", "health.t_plus", "health.n_minus",
+            "health.n_plus", "led.min_mean", "led.target_mean", "led.max_mean", "noise.k_milli", "noise.mu_r_milli", "noise.sigma_r_milli",
         };
 
         private readonly App _app;
@@ -68,7 +73,7 @@ namespace Qrng.Firmware.Protocol
             }
 
             string text = Replies.Ascii(b, P, length);
-            string refused = SettableOnly(text);
+            string refused = SettableOnly(text, auth);
             FirmwareConfig next = _app.Config.Copy();
             if (refused == null)
             {
@@ -116,10 +121,11 @@ namespace Qrng.Firmware.Protocol
             }
         }
 
-        /// <summary>Null when every key in <paramref name="text"/> may be set over the link, else why not.</summary>
-        private static string SettableOnly(string text)
+        /// <summary>Null when every key in <paramref name="text"/> may be set over the link this way, else why not.</summary>
+        private string SettableOnly(string text, bool auth)
         {
             string[] lines = text.Split('\n');
+            int recordKeys = 0;
             for (int i = 0; i < lines.Length; i++)
             {
                 string line = lines[i];
@@ -141,19 +147,59 @@ namespace Qrng.Firmware.Protocol
                 }
 
                 string key = line.Substring(0, eq).Trim();
-                bool ok = false;
-                for (int k = 0; k < Settable.Length && !ok; k++)
+                if (key == "uart.baud")
                 {
-                    ok = Settable[k] == key;
+                    continue;
                 }
 
-                if (!ok)
+                bool inRecord = IndexOf(Record, key) >= 0;
+                if (!inRecord && key != "output.mode")
                 {
-                    return key + " cannot be set over the link (settable: health.t_minus/t_plus/n_minus/n_plus, led.target_mean/min_mean/max_mean, uart.baud, output.mode); others need a reflash";
+                    return key + " cannot be set over the link (uart.baud; with the device's key: output.mode and a calibration record from qrng calibrate); others need a reflash";
+                }
+
+                if (!auth)
+                {
+                    return key + " is part of what the entropy claim rests on: it changes only by an authenticated request ("
+                        + (_auth.HasKey ? "give the key" : "this board has no key: provision device.hmac_key by flashing it") + "; docs/calibration.md)";
+                }
+
+                if (inRecord)
+                {
+                    recordKeys++;
                 }
             }
 
+            if (recordKeys > 0 && recordKeys < Record.Length)
+            {
+                return "a calibration record sets all of " + Joined(Record) + " together (qrng calibrate --apply); this request sets " + recordKeys + " of them";
+            }
+
             return null;
+        }
+
+        private static string Joined(string[] keys)
+        {
+            string text = keys[0];
+            for (int i = 1; i < keys.Length; i++)
+            {
+                text += ", " + keys[i];
+            }
+
+            return text;
+        }
+
+        private static int IndexOf(string[] keys, string key)
+        {
+            for (int i = 0; i < keys.Length; i++)
+            {
+                if (keys[i] == key)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         private static bool StandardBaud(int baud)

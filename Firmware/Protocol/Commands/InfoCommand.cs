@@ -40,6 +40,7 @@ namespace Qrng.Firmware.Protocol
             r.Add("n_minus", c.EffectiveNMinus);
             r.Add("n_plus", c.EffectiveNPlus);
             r.Add("claimed_millibits_per_symbol", c.ClaimedMilliBitsPerSymbol);
+            r.Add("calibration", c.CalibrationDate == 0 ? "paper-default" : "" + c.CalibrationDate);
             r.Add("alpha_exponent", c.AlphaExponent);
             r.Add("rct_cutoff", e.RctCutoff);
             r.Add("apt_window", c.AptWindow);

@@ -91,6 +91,7 @@ namespace Qrng.Firmware.Protocol
                 case EngineState.Streaming: return "streaming";
                 case EngineState.Error: return "error";
                 case EngineState.RawExport: return "raw-export";
+                case EngineState.Characterize: return "characterize";
                 default: return "state-" + (int)state;
             }
         }
