@@ -49,6 +49,7 @@ public static class QrngCli
         root.Subcommands.Add(ModelCommands.Build());
         root.Subcommands.Add(AssessCommand.Build());
         root.Subcommands.Add(HilCommand.Build());
+        root.Subcommands.Add(CalibrateCommand.Build());
         return root;
     }
 

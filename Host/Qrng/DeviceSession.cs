@@ -204,6 +204,9 @@ public sealed class DeviceSession : IDisposable
     /// <summary>RESTART-RAW: <paramref name="restarts"/> rows of <paramref name="n"/> symbols (<see cref="RestartRawRequest"/>).</summary>
     public byte[] RestartRaw(int restarts, int n, Action<long> progress) => new RestartRawRequest(this).Run(restarts, n, progress);
 
+    /// <summary>CHARACTERIZE: <paramref name="frames"/> frames at each duty, one <see cref="Model.StepStatistics"/> a step.</summary>
+    public List<Model.StepStatistics> Characterize(int frames, int[] duties, Action<int> stepDone) => new CharacterizeRequest(this).Run(frames, duties, stepDone);
+
     /// <summary>
     /// A STATUS reply's state and reason as one phrase ("state error: ..."); with no fault yet ("none") the state
     /// itself says why there is no output.
