@@ -36,6 +36,20 @@ namespace Qrng.Emulator
             App.SimulatedSource = true;                    // INFO/STATUS source=simulated: no one credits entropy from it
         }
 
+        /// <summary>
+        /// A board whose sensor is not the ArduCAM module (<paramref name="sensor"/> and its LED driven directly, e.g. the
+        /// host's 10-bit sensor): the firmware's loop as above; <see cref="Camera"/>, <see cref="Led"/> and
+        /// <see cref="Driver"/> are null. <paramref name="delay"/> is the board's clock, which the sensor's captures advance.
+        /// </summary>
+        public EmulatedBoard(FirmwareConfig config, IImageSensor sensor, IPwmOutput led, CountingDelay delay, IByteSink uart, ILog log, IClock protocolClock)
+        {
+            Config = config;
+            Delay = delay;
+            var link = uart as ISerialLink;
+            App = new App(sensor, led, link != null ? link : new LoopbackLink(uart), Delay, protocolClock != null ? protocolClock : Delay, log, config);
+            App.SimulatedSource = true;                    // INFO/STATUS source=simulated: no one credits entropy from it
+        }
+
         public FirmwareConfig Config { get; private set; }
 
         public ArduCamModule Camera { get; private set; }

@@ -14,7 +14,7 @@ public readonly record struct Measured(double Value, double Error)
 public sealed record CalibrationResult(
     PtcResult Ptc, int Quantum, int Pixels, Measured GainK, Measured MuR, Measured SigmaR, bool SigmaResolved, Measured MuDark, NoiseFitResult DarkFit,
     double FirmwareMuR, double[] CurveMean, double[] CurveHmin, double[] CurveHminPessimistic,
-    int LedMin, int LedTarget, int LedMax, DesignReport Design, int ClaimMilliBits, double TrueMinimumCheck)
+    int LedMin, int LedTarget, int LedMax, DesignReport Design, int ClaimMilliBits, double ModelMinimum, double McvCap)
 {
     /// <summary>The firmware keys this calibration sets, as CONFIG GET names them (the record's body).</summary>
     public IReadOnlyList<(string Key, int Value)> Keys(int date) =>
@@ -41,7 +41,8 @@ public sealed record CalibrationResult(
 /// measured K (σr, μr, μdark with their errors), the paper's model (Eq. 1-6) evaluated over the frame means at every
 /// corner of the parameters' 2σ region (K scanned across its interval) and the PRNU's ±2σ pixels, the LED window where the pessimistic curve stays
 /// within 10 millibits of its best, T±/N± by the designer (Eq. 8-9) at H_l = the claim, and the claim: the lowest
-/// pessimistic H_min over the window, rounded down to whole millibits per symbol.
+/// pessimistic H_min over the window, rounded down to whole millibits per symbol, and no more than the measured
+/// symbols' own most-common-value estimate at the window's levels (what the model leaves out, such as DNL).
 /// </summary>
 public static class Calibration
 {
@@ -140,8 +141,16 @@ public static class Calibration
         Parallel.For(0, points.Count, i => hs[i] = Pessimistic(points[i]));
         double minH = hs.Min();
         claim = Math.Min(claim, (int)Math.Floor(1000 * minH));
+
+        // what the model leaves out (the ADC's DNL moves the 4-code buckets' edges; a light that is not Poisson) shows in
+        // the symbols themselves: the claim is at most the MCV estimate (SP 800-90B §6.3.1) of every measured level in the
+        // window (the nearest two when none falls inside it)
+        var inWindow = ptc.Steps.Where(st => st.Mean >= ledMin && st.Mean <= ledMax).ToList();
+        if (inWindow.Count == 0) inWindow = ptc.Steps.OrderBy(st => Math.Abs(st.Mean - ((ledMin + ledMax) / 2.0))).Take(2).ToList();
+        double mcv = inWindow.Min(st => st.McvMinEntropy());
+        claim = Math.Min(claim, (int)Math.Floor(1000 * mcv));
         return new CalibrationResult(ptc, quantum, pixels, k, muR, sigma, resolved, muDark, fit, fwMuR, mean, hNominal, hPess,
-            ledMin, (ledMin + ledMax) / 2, ledMax, design, claim, minH);
+            ledMin, (ledMin + ledMax) / 2, ledMax, design, claim, minH, mcv);
     }
 
     /// <summary>μe at a frame mean: mean = K (μe + μdark) + μr − bias (paper Eq. 1-4 and the interface's truncation).</summary>

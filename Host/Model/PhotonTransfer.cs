@@ -3,11 +3,36 @@ namespace Qrng.Model;
 /// <summary>
 /// One step of a CHARACTERIZE reply (docs/calibration.md, docs/protocol.md): f frames at one LED duty, as f/2 pairs
 /// (A, B). Sums over every pixel of every frame or pair; the histogram covers the codes seen, <see cref="HistWidth"/>
-/// codes a bin from <see cref="HistFirst"/>.
+/// codes a bin from <see cref="HistFirst"/>, over <see cref="HistFrames"/> frames; <see cref="Below"/> and
+/// <see cref="Above"/> count the codes outside its bins.
 /// </summary>
 public sealed record StepStatistics(int Step, int Duty, int Frames, int Pixels, long Sum, long SumD, long SumD2, long SumP2,
-    int Min, int Max, long[] FrameSums, int HistFirst, int HistWidth, long[] Hist)
+    int Min, int Max, long[] FrameSums, int HistFirst, int HistWidth, long[] Hist, int HistFrames = 0, long Below = 0, long Above = 0)
 {
+    /// <summary>
+    /// How often each symbol (bits 2-3 of the code) occurs among the histogram's codes: a bin of 1, 2 or 4 codes from an
+    /// aligned first code holds one symbol. Codes outside the bins are not counted.
+    /// </summary>
+    public long[] SymbolCounts()
+    {
+        var n = new long[4];
+        for (int b = 0; b < Hist.Length; b++) n[((HistFirst + (b * HistWidth)) >> 2) & 3] += Hist[b];
+        return n;
+    }
+
+    /// <summary>
+    /// SP 800-90B §6.3.1's most-common-value estimate of these symbols (99 % upper bound on the commonest one's
+    /// probability), bits per symbol: the marginal law Eve without side information sees, which bounds any claim.
+    /// </summary>
+    public double McvMinEntropy()
+    {
+        long[] n = SymbolCounts();
+        double total = n.Sum();
+        if (total < 1000) return 2;
+        double p = n.Max() / total;
+        return -Math.Log2(Math.Min(1, p + (2.576 * Math.Sqrt(p * (1 - p) / (total - 1)))));
+    }
+
     private double Pairs => Frames / 2.0 * Pixels;
 
     /// <summary>μ_y: the mean code.</summary>
@@ -56,6 +81,8 @@ public sealed record StepStatistics(int Step, int Duty, int Frames, int Pixels, 
             if (code <= 1023) counts[code] += Hist[b];
         }
 
+        counts[HistFirst] += Below;                                   // outside the bins: at the nearest one (a dark level has none)
+        counts[Math.Min(1023, HistFirst + ((Hist.Length - 1) * HistWidth))] += Above;
         return new Histogram(counts);
     }
 }

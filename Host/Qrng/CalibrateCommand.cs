@@ -129,7 +129,7 @@ public static class CalibrateCommand
         sb.Append(CultureInfo.InvariantCulture, $"# qrng calibrate: board {run.Serial} ({run.Source}), {date}, {run.Pixels} pixels, {run.Steps.Count} levels x {run.Steps[0].Frames} frames\n");
         sb.Append(CultureInfo.InvariantCulture, $"# K = {Ascii(c.GainK)} codes/e-, mu_r = {Ascii(c.MuR)} codes, sigma_r = {Ascii(c.SigmaR)} codes{(c.SigmaResolved ? "" : " (not resolved: bounded)")}, mu_dark = {Ascii(c.MuDark)} e-\n");
         sb.Append(CultureInfo.InvariantCulture, $"# saturation mean {c.Ptc.SaturationMean:0}, linearity error {c.Ptc.LinearityError:0.00} %, DSNU {c.Ptc.DsnuCodes:0.00} codes, PRNU {c.Ptc.PrnuPercent:0.00} %\n");
-        sb.Append(CultureInfo.InvariantCulture, $"# claim: lowest pessimistic H_min over frame means {c.LedMin}..{c.LedMax} = {c.TrueMinimumCheck:0.0000} bits per symbol\n");
+        sb.Append(CultureInfo.InvariantCulture, $"# claim: lowest pessimistic H_min over frame means {c.LedMin}..{c.LedMax} = {c.ModelMinimum:0.0000} bits per symbol; measured symbols' MCV there {c.McvCap:0.0000}\n");
         sb.Append(c.ConfigText(date));
         return sb.ToString();
     }
@@ -170,7 +170,8 @@ public static class CalibrateCommand
             w.WriteNumber("linearity_error_percent", c.Ptc.LinearityError);
             w.WriteNumber("dsnu_codes", c.Ptc.DsnuCodes);
             w.WriteNumber("prnu_percent", c.Ptc.PrnuPercent);
-            w.WriteNumber("min_hmin_in_window", c.TrueMinimumCheck);
+            w.WriteNumber("min_hmin_in_window", c.ModelMinimum);
+            w.WriteNumber("mcv_in_window", c.McvCap);
             w.WriteEndObject();
             w.WriteStartObject("config");
             foreach (var (key, value) in c.Keys(date)) w.WriteNumber(key, value);
@@ -222,7 +223,7 @@ public static class CalibrateCommand
         Row("DSNU / PRNU", $"{c.Ptc.DsnuCodes:0.00} codes / {c.Ptc.PrnuPercent:0.00} %");
         Row("LED window (frame mean)", $"{c.LedMin} .. {c.LedMax}, target {c.LedTarget}");
         Row("frame test", c.Design.Config.ToString());
-        Row("claim", $"{c.ClaimMilliBits} millibits per symbol (lowest pessimistic H_min in the window {c.TrueMinimumCheck:0.0000})");
+        Row("claim", $"{c.ClaimMilliBits} millibits per symbol (lowest pessimistic H_min in the window {c.ModelMinimum:0.0000}; the measured symbols' MCV estimate there {c.McvCap:0.0000})");
         html.Append("</table>\n<h2>Record</h2>\n<pre>").Append(Esc(RecordText(c, run, date))).Append("</pre>\n");
         foreach (var (name, title, png) in plots)
         {

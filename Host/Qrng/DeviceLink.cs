@@ -139,7 +139,7 @@ public sealed class VirtualLink : IDeviceLink
             long start = NowMs;
             // a loop that does not advance the clock (it should not happen) still ends: every loop waits a frame period
             // (or an idle tick) at the least, 4 times over
-            long guard = 4L * ((Math.Max(timeoutMs, 0) / Math.Max(1, Board.Camera.FramePeriodMicros / 1000)) + 1);
+            long guard = 4L * ((Math.Max(timeoutMs, 0) / Math.Max(1, Board.FramePeriodMicros / 1000)) + 1);
             do
             {
                 Board.Step();

@@ -37,6 +37,7 @@ public static class StreamCommand
 
     internal static void Apply(VirtualArduCam cam, string knob)
     {
+        if (cam == null) throw new ModelException($"--fault {knob}: the knobs act on the emulated ArduCAM module, and a 10-bit sensor (adc_bits_out = 10) is read without it");
         try { cam.SetFault(knob, true); }
         catch (ArgumentException e) { throw new ModelException("--fault: " + e.Message); }
     }

@@ -31,7 +31,7 @@ namespace Qrng.Host.Tests
         [InlineData("gain_k = 0.8\ngain_k = 0.9\n", "line 2: gain_k is set twice")]
         [InlineData("gain = 0.8\n", "unknown key 'gain'")]
         [InlineData("sigma_r = lots\n", "sigma_r needs a number")]
-        [InlineData("adc_bits_out = 10\n", "no 10-bit data path is emulated yet")]
+        [InlineData("adc_bits_out = 12\n", "adc_bits_out must be 8 (the ArduCAM FIFO) or 10")]
         [InlineData("prnu = 0.5\n", "prnu must be in [0, 0.3]")]
         [InlineData("gain_k 0.8\n", "expected 'key = value'")]
         public void A_bad_sensor_file_is_refused_with_its_line(string text, string why)
@@ -43,6 +43,29 @@ namespace Qrng.Host.Tests
             Assert.Equal("", stdout);
             Assert.Contains(why, err);
             Assert.Equal(SensorDescription.Paper, SensorDescription.Parse(SensorDescription.Paper.ToText()));
+        }
+
+        [Fact]
+        public void A_ten_bit_sensor_delivers_every_code_and_takes_no_fault_knob()
+        {
+            string f = Path.Combine(_dir, "ten.sensor");
+            File.WriteAllText(f, "adc_bits_out = 10\ngain_k = 0.9\nmu_r = 6\n");
+            string raw = Path.Combine(_dir, "raw.bin");
+            var (code, _, err) = QrngCliTests.Qrng("raw", "-n", "64K", "-o", raw, "--sensor", f, "--seed", "2", "-q");
+            Assert.True(code == 0, err);
+            var (c2, o2, e2) = QrngCliTests.Qrng("config", "get", "noise.quantum", "--sensor", f, "--seed", "2");
+            Assert.True(c2 == 0, e2);
+            Assert.Equal("noise.quantum = 1\n", o2);                                // the firmware's configuration of a 10-bit board
+            var board = new Board(new Qrng.Firmware.FirmwareConfig(), new StreamSink(Stream.Null, 0), 3, sensor: SensorDescription.Parse("adc_bits_out = 10\n"));
+            var z = new ushort[board.Config.PixelCount];
+            board.TenBit.SetDuty(5000);
+            board.TenBit.Capture(z);
+            Assert.Contains(z, v => (v & 3) != 0);                                   // codes in steps of 1, not 4
+            Assert.Equal(1, board.Config.NoiseQuantum);
+            Assert.Null(board.Camera);
+            (code, _, err) = QrngCliTests.Qrng("stream", "-n", "1K", "-o", Path.Combine(_dir, "x.bin"), "--sensor", f, "--fault", "frozen");
+            Assert.Equal(2, code);
+            Assert.Contains("read without it", err);
         }
 
         [Fact]

@@ -52,12 +52,36 @@ public sealed class Board
 
     /// <param name="log">where the device's status lines go; null = nowhere (no allocation per report)</param>
     /// <param name="protocolClock">the serial protocol's clock (EmulatedBoard); null = the board's emulated clock</param>
-    /// <param name="sensor">the sensor's physics (`--sensor FILE`); null = the paper's chip with <paramref name="noise"/> and <paramref name="efficiencySpread"/></param>
+    /// <param name="sensor">
+    /// the sensor's physics (`--sensor FILE`); null = the paper's chip with <paramref name="noise"/> and
+    /// <paramref name="efficiencySpread"/>. A 10-bit sensor is read without the ArduCAM module (<see cref="TenBitSensor"/>:
+    /// no <see cref="Camera"/>, no fault knobs), and a configuration that keeps the ArduCAM's noise.quantum = 4 runs with 1.
+    /// </param>
     public Board(FirmwareConfig config, IByteSink uart, int seed, NoiseParams noise = null, double efficiencySpread = 0.05, ILog log = null, IClock protocolClock = null, SensorDescription sensor = null)
     {
+        if (sensor is { AdcBitsOut: 10 })
+        {
+            if (config.NoiseQuantum == 4)
+            {
+                config = config.Copy();
+                config.NoiseQuantum = 1;
+            }
+
+            var delay = new CountingDelay();
+            TenBit = new TenBitSensor(new PhysicsPixelSource(seed, sensor), config.PixelCount, config.Exposure, delay);
+            _board = new EmulatedBoard(config, TenBit, TenBit, delay, uart, log, protocolClock);
+            return;
+        }
+
         Camera = sensor != null ? new VirtualArduCam(seed, sensor) : new VirtualArduCam(seed, SensorParams.Paper, noise ?? NoiseParams.TableI(1), efficiencySpread);
         _board = new EmulatedBoard(config, Camera, uart, log, protocolClock);
     }
+
+    /// <summary>The 10-bit sensor of a board described with adc_bits_out = 10, else null (the board has <see cref="Camera"/>).</summary>
+    public TenBitSensor TenBit { get; }
+
+    /// <summary>Microseconds a frame takes on the board's clock.</summary>
+    public long FramePeriodMicros => Camera != null ? Camera.FramePeriodMicros : TenBitSensor.FrameMs * 1000L;
 
     public App App => _board.App;
     public FirmwareConfig Config => _board.Config;

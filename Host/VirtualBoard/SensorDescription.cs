@@ -28,7 +28,7 @@ public sealed record SensorDescription
     /// <summary>Photoelectrons of a pixel of efficiency 1 with the LED at 100 % duty and exposure 256.</summary>
     public double LedFullElectrons { get; init; } = 1250;
 
-    /// <summary>ADC bits that reach the firmware: 8 (the ArduCAM FIFO carries Y[9:2]). 10 needs a 10-bit data path (none emulated).</summary>
+    /// <summary>ADC bits that reach the firmware: 8 (the ArduCAM FIFO carries Y[9:2]) or 10 (a sensor read without the ArduCAM: <see cref="TenBitSensor"/>).</summary>
     public int AdcBitsOut { get; init; } = 8;
 
     /// <summary>Dark-signal non-uniformity: standard deviation of the pixels' fixed offsets, 10-bit codes.</summary>
@@ -54,7 +54,7 @@ public sealed record SensorDescription
         ("mu_dark", "dark electrons per pixel per exposure, Poisson mean (0 to 200; grows with temperature and exposure)"),
         ("full_scale_electrons", "full-well capacity, electrons (OV2640's 2.2 um pixels: a few thousand)"),
         ("led_full_electrons", "photoelectrons at 100 % LED duty (the bench's optics: 100 to 100000)"),
-        ("adc_bits_out", "ADC bits that reach the firmware: 8 (ArduCAM FIFO, Y[9:2])"),
+        ("adc_bits_out", "ADC bits that reach the firmware: 8 (ArduCAM FIFO, Y[9:2]) or 10 (a 10-bit readout without the ArduCAM module)"),
         ("dsnu", "dark-signal non-uniformity: std of the pixels' fixed offsets, codes (0 to 5)"),
         ("prnu", "photo-response non-uniformity: std of the pixels' relative efficiency (0 to 0.1; 0.01 = 1 %)"),
         ("dnl", "ADC differential non-linearity: std of each code boundary's shift, codes (0 to 0.45)"),
@@ -129,9 +129,7 @@ public sealed record SensorDescription
         Need(MuDark >= 0 && MuDark <= 1000, $"mu_dark must be in [0, 1000] electrons, got {Fmt(MuDark)}");
         Need(FullScaleElectrons >= 100 && FullScaleElectrons <= 1e6, $"full_scale_electrons must be in [100, 1e6], got {Fmt(FullScaleElectrons)}");
         Need(LedFullElectrons >= 10 && LedFullElectrons <= 1e6, $"led_full_electrons must be in [10, 1e6], got {Fmt(LedFullElectrons)}");
-        Need(AdcBitsOut == 8, AdcBitsOut == 10
-            ? "adc_bits_out = 10: the emulated ArduCAM module's FIFO carries 8 bits (Y[9:2]); no 10-bit data path is emulated yet"
-            : $"adc_bits_out must be 8, got {AdcBitsOut}");
+        Need(AdcBitsOut is 8 or 10, $"adc_bits_out must be 8 (the ArduCAM FIFO) or 10, got {AdcBitsOut}");
         Need(Dsnu >= 0 && Dsnu <= 20, $"dsnu must be in [0, 20] codes, got {Fmt(Dsnu)}");
         Need(Prnu >= 0 && Prnu <= 0.3, $"prnu must be in [0, 0.3], got {Fmt(Prnu)}");
         Need(Dnl >= 0 && Dnl <= 0.45, $"dnl must be in [0, 0.45] codes, got {Fmt(Dnl)}");

@@ -102,9 +102,7 @@ internal sealed class CharacterizeRequest(DeviceSession session)
         for (int i = 0; i < frames; i++) sums[i] = (uint)Wire.Get32(st, 50 + (4 * i));
         var hist = new long[bins];
         for (int b = 0; b < bins; b++) hist[b] = (uint)Wire.Get32(hi, H + (4 * b));
-        hist[0] += (uint)Wire.Get32(hi, 14);                                   // codes below the bins: at the first (a dark fit sees none)
-        hist[^1] += (uint)Wire.Get32(hi, 18);
         return new StepStatistics(Wire.Get16(st, 4), Wire.Get16(st, 6), frames, Wire.Get32(st, 10), U64(14), U64(22), U64(30), U64(38),
-            Wire.Get16(st, 46), Wire.Get16(st, 48), sums, Wire.Get16(hi, 6), Wire.Get16(hi, 8), hist);
+            Wire.Get16(st, 46), Wire.Get16(st, 48), sums, Wire.Get16(hi, 6), Wire.Get16(hi, 8), hist, Wire.Get16(hi, 12), (uint)Wire.Get32(hi, 14), (uint)Wire.Get32(hi, 18));
     }
 }
