@@ -52,6 +52,9 @@ public static class Calibration
     /// <summary>How far below the pessimistic curve's best the window may go, millibits per symbol.</summary>
     public const int PlateauMilliBits = 10;
 
+    /// <summary>The largest relative standard error of K a calibration accepts.</summary>
+    public const double MaxGainError = 0.03;
+
     /// <summary>The narrowest LED window the loop can hold, codes.</summary>
     public const int MinWindow = 64;
 
@@ -59,6 +62,8 @@ public static class Calibration
     {
         var k = new Measured(ptc.GainK, ptc.GainKError);
         if (!(k.Value > 0.01) || !(k.Value < 100)) throw new ModelException($"the photon-transfer slope K = {k.Value:0.####} codes per electron is not a sensor's gain: check the light (steady, reaching the sensor) and the steps");
+        if (!(k.Error <= MaxGainError * k.Value))
+            throw new ModelException($"K = {k.Value:0.####} codes per electron is known only to {100 * k.Error / k.Value:0.#} % (at most {100 * MaxGainError:0} %): too few light levels in the linear range; a brighter LED, or more --steps and --frames");
         double bias = 0.5 + ((quantum - 1) / 2.0);             // E[code] = E[X] - bias: the floor, then the interface's truncation to steps of q
         var (muR, sigma, resolved, muDark, fit) = DarkFit(ptc.Dark, k.Value, quantum, ptc.DsnuCodes);
 
@@ -77,7 +82,9 @@ public static class Calibration
         var means = new List<double>();
         for (double m = MeanStep; m <= top; m += MeanStep) means.Add(m);
         double[] mean = means.ToArray();
-        double linearTop = ptc.Dark.Mean + (0.7 * (ptc.SaturationMean - ptc.Dark.Mean));
+        // a window only where the photon transfer was measured and linear: the light the LED reached, K verified there
+        var fitted = ptc.Steps.Where((_, i) => ptc.Linear[i]).ToArray();
+        double linearTop = Math.Min(ptc.Dark.Mean + (0.7 * (ptc.SaturationMean - ptc.Dark.Mean)), fitted.Max(st => st.Mean));
         double Pessimistic(double m)
         {
             double worst = double.MaxValue;

@@ -52,10 +52,19 @@ public static class CalibrateCommand
             bool q = p.GetValue(quiet);
             return DeviceCommands.WithDevice(p, o, s =>
             {
-                var run = Measure(s, f, n, q);
+                Run run;
                 CalibrationResult cal;
-                try { cal = Calibration.Derive(run.Ptc, run.Quantum, run.Pixels); }
-                catch (ModelException e) { throw new DeviceException(QrngCli.Unhealthy, $"{s.Name}: cannot calibrate: {e.Message}"); }
+                try
+                {
+                    run = Measure(s, f, n, q);
+                    cal = Calibration.Derive(run.Ptc, run.Quantum, run.Pixels);
+                }
+                catch (ModelException e)
+                {
+                    // the sensor, the light or the enclosure, not the command line: what the measurement says (exit 3)
+                    throw new DeviceException(QrngCli.Unhealthy, $"{s.Name}: cannot calibrate: {e.Message}");
+                }
+
                 int date = int.Parse(DateTime.UtcNow.ToString("yyyyMMdd", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
                 string text = RecordText(cal, run, date);
                 if (record != null)
@@ -111,7 +120,7 @@ public static class CalibrateCommand
         if (!quiet) Console.Error.WriteLine($"calibrate: {steps} light levels up to {top / 100.0:0.#} % duty and dark, {frames} frames each");
         var fine = s.Characterize(frames, duties, d =>
         {
-            if (!quiet && d % 8 == 0) Console.Error.WriteLine($"calibrate: {d} of {duties.Length} levels measured");
+            if (!quiet) Console.Error.WriteLine($"calibrate: {d} of {duties.Length} levels measured");
         });
         var ptc = PhotonTransfer.Analyze(fine, quantum);
         return new Run(DeviceSession.Value(info, "serial"), DeviceSession.Value(info, "source"), pixels, quantum, fine, ptc);

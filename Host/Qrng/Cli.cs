@@ -27,7 +27,7 @@ public static class QrngCli
         (Ok, "success"),
         (Missed, "model thresholds: the configuration misses epsilon"),
         (BadInput, "bad input (the device's refusals too) or an I/O error (one line on stderr)"),
-        (Unhealthy, "the source is unhealthy: stream gave up, or the device says so (its reason on stderr; no output file); selftest failed; assess: the data do not support the claimed min-entropy"),
+        (Unhealthy, "the source is unhealthy: stream gave up, or the device says so (its reason on stderr; no output file); selftest failed; assess: the data do not support the claimed min-entropy; calibrate: no usable calibration from the measurement"),
         (NoDevice, "no device: the port is missing, busy, not permitted or not a serial port, or no port has the --serial asked for"),
         (DeviceGone, "the device went away during the command (unplugged adapter, closed pseudo-terminal); no output file"),
         (Timeout, "timeout: the device did not answer within --timeout"),

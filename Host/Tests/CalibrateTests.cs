@@ -156,6 +156,19 @@ namespace Qrng.Host.Tests
         }
 
         [Fact]
+        public void Too_little_light_is_exit_code_3_with_what_to_do_and_no_record()
+        {
+            string sensor = Path.Combine(_dir, "dim.sensor"), record = Path.Combine(_dir, "dim.conf");
+            File.WriteAllText(sensor, "led_full_electrons = 40\n");                 // the LED at full duty: a frame mean near 20
+            var (code, stdout, err) = QrngCliTests.Qrng("calibrate", "--sensor", sensor, "--seed", "2", "-q", "--out", record);
+            Assert.Equal(3, code);
+            Assert.Equal("", stdout);
+            Assert.Contains("cannot calibrate", err);
+            Assert.Contains("brighter LED", err);
+            Assert.False(File.Exists(record));
+        }
+
+        [Fact]
         public void The_report_opens_in_a_real_browser()
         {
             string chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
