@@ -31,9 +31,7 @@ namespace Qrng.Emulator
             camera.AcceptsTestSizes = config.EmulatorTestSize;
             Driver = new ArduCamOv2640(camera, camera, Delay, Delay, config.Width, config.Height, config.EmulatorTestSize);
             Driver.Exposure = config.Exposure;
-            var link = uart as ISerialLink;
-            App = new App(Driver, Led, link != null ? link : new LoopbackLink(uart), Delay, protocolClock != null ? protocolClock : Delay, log, config);
-            App.SimulatedSource = true;                    // INFO/STATUS source=simulated: no one credits entropy from it
+            Boot(Driver, Led, uart, log, protocolClock);
         }
 
         /// <summary>
@@ -45,8 +43,14 @@ namespace Qrng.Emulator
         {
             Config = config;
             Delay = delay;
+            Boot(sensor, led, uart, log, protocolClock);
+        }
+
+        /// <summary>The firmware's application on the board's parts; marked simulated.</summary>
+        private void Boot(IImageSensor sensor, IPwmOutput led, IByteSink uart, ILog log, IClock protocolClock)
+        {
             var link = uart as ISerialLink;
-            App = new App(sensor, led, link != null ? link : new LoopbackLink(uart), Delay, protocolClock != null ? protocolClock : Delay, log, config);
+            App = new App(sensor, led, link != null ? link : new LoopbackLink(uart), Delay, protocolClock != null ? protocolClock : Delay, log, Config);
             App.SimulatedSource = true;                    // INFO/STATUS source=simulated: no one credits entropy from it
         }
 

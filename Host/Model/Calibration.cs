@@ -64,7 +64,7 @@ public static class Calibration
         if (!(k.Value > 0.01) || !(k.Value < 100)) throw new ModelException($"the photon-transfer slope K = {k.Value:0.####} codes per electron is not a sensor's gain: check the light (steady, reaching the sensor) and the steps");
         if (!(k.Error <= MaxGainError * k.Value))
             throw new ModelException($"K = {k.Value:0.####} codes per electron is known only to {100 * k.Error / k.Value:0.#} % (at most {100 * MaxGainError:0} %): too few light levels in the linear range; a brighter LED, or more --steps and --frames");
-        double bias = 0.5 + ((quantum - 1) / 2.0);             // E[code] = E[X] - bias: the floor, then the interface's truncation to steps of q
+        double bias = Bias(quantum);
         var (muR, sigma, resolved, muDark, fit) = DarkFit(ptc.Dark, k.Value, quantum, ptc.DsnuCodes);
 
         // the shot-noise check's offset: the photon-transfer line, in the firmware's terms (var = K (mean - mu_r) + sigma_r^2 + q^2/12)
@@ -159,6 +159,9 @@ public static class Calibration
         return new CalibrationResult(ptc, quantum, pixels, k, muR, sigma, resolved, muDark, fit, fwMuR, mean, hNominal, hPess,
             ledMin, (ledMin + ledMax) / 2, ledMax, design, claim, minH, mcv);
     }
+
+    /// <summary>E[code] = E[X] − bias: the ADC's floor (½ code), then the interface's truncation to steps of q ((q − 1)/2).</summary>
+    public static double Bias(int quantum) => 0.5 + ((quantum - 1) / 2.0);
 
     /// <summary>μe at a frame mean: mean = K (μe + μdark) + μr − bias (paper Eq. 1-4 and the interface's truncation).</summary>
     public static double MuE(double mean, double k, double muR, double muDark, double bias) => ((mean + bias - muR) / k) - muDark;

@@ -105,7 +105,7 @@ public static class CalibrateCommand
     {
         string info = s.Info();
         int pixels = int.Parse(DeviceSession.Value(info, "pixels") ?? "0", CultureInfo.InvariantCulture);
-        string q = ConfigLine(s.ConfigGet("noise.quantum"));
+        string q = DeviceSession.ConfigValue(s.ConfigGet("noise.quantum"), "noise.quantum");
         int quantum = int.TryParse(q, NumberStyles.Integer, CultureInfo.InvariantCulture, out int qq) ? qq : 4;
         if (!quiet) Console.Error.WriteLine($"calibrate: coarse scan of {s.Name} ({pixels} pixels, codes in steps of {quantum}): {Coarse.Length} light levels");
         var coarse = s.Characterize(2, Coarse, null);
@@ -124,12 +124,6 @@ public static class CalibrateCommand
         });
         var ptc = PhotonTransfer.Analyze(fine, quantum);
         return new Run(DeviceSession.Value(info, "serial"), DeviceSession.Value(info, "source"), pixels, quantum, fine, ptc);
-    }
-
-    private static string ConfigLine(string text)
-    {
-        int eq = text.IndexOf('=');
-        return eq < 0 ? null : text[(eq + 1)..].Trim();
     }
 
     public static string RecordText(CalibrationResult c, Run run, int date)

@@ -229,6 +229,10 @@ public sealed class DeviceSession : IDisposable
         return $"state {state}: {reason}";
     }
 
+    /// <summary>A key's value in CONFIG GET's `key = value` lines; null when the key is not there.</summary>
+    public static string ConfigValue(string text, string key) =>
+        text.Split('\n').Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2 && kv[0].Trim() == key).Select(kv => kv[1].Trim()).FirstOrDefault();
+
     /// <summary>The value of <paramref name="key"/> in a text reply's key=value lines (null when absent).</summary>
     public static string Value(string text, string key)
     {

@@ -133,10 +133,6 @@ public sealed class HilRun
 
     private static string V(string text, string key) => DeviceSession.Value(text, key) ?? "?";
 
-    /// <summary>A key's value in CONFIG GET's `key = value` lines; null when the key is not there.</summary>
-    private static string ConfigValue(string text, string key) =>
-        text.Split('\n').Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2 && kv[0].Trim() == key).Select(kv => kv[1].Trim()).FirstOrDefault();
-
     /// <summary>Every command answered as docs/protocol.md says, the refusals included; the device serves good frames after each.</summary>
     private void Protocol()
     {
@@ -150,7 +146,7 @@ public sealed class HilRun
         Step(P, "CONFIG GET", () =>
         {
             string all = _s.ConfigGet(null), one = _s.ConfigGet("health.t_minus");
-            string fromAll = ConfigValue(all, "health.t_minus"), single = ConfigValue(one, "health.t_minus");
+            string fromAll = DeviceSession.ConfigValue(all, "health.t_minus"), single = DeviceSession.ConfigValue(one, "health.t_minus");
             bool ok = fromAll != null && fromAll == single && single == V(Info, "t_minus");
             Add(P, "CONFIG GET", ok, $"{all.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length} keys; health.t_minus = {single} (INFO t_minus {V(Info, "t_minus")}, in the full list {fromAll ?? "missing"})");
         });
@@ -162,7 +158,7 @@ public sealed class HilRun
         Step(P, "configuration unchanged", () =>
         {
             string now = _s.ConfigGet("health.t_minus");
-            string value = ConfigValue(now, "health.t_minus");
+            string value = DeviceSession.ConfigValue(now, "health.t_minus");
             Add(P, "configuration unchanged", value == V(Info, "t_minus"), $"health.t_minus = {value} after the refused sets");
         });
         Refusal(P, "unknown command", 0x3E, null, Wire.ErrUnknownCommand);

@@ -44,7 +44,7 @@ namespace Qrng.Host.Tests
             double min = double.MaxValue;
             for (int mean = c.LedMin; mean <= c.LedMax; mean += 4)
             {
-                double mue = Calibration.MuE(mean, d.GainK, d.MuR, d.MuDark, 0.5 + ((c.Quantum - 1) / 2.0));   // floor, then the interface's steps
+                double mue = Calibration.MuE(mean, d.GainK, d.MuR, d.MuDark, Calibration.Bias(c.Quantum));
                 min = Math.Min(min, 2 * model.Hmin(mue).HminPerBit);
             }
 
