@@ -10,7 +10,6 @@ namespace Qrng.Emulator
     /// </summary>
     public sealed class ShotNoiseSource : IPixelSource
     {
-        private const int KQ16 = 53687;                  // 0.8192 · 2^16
         private const int MuRQ8 = -3482;                 // -13.6 · 2^8
         private const int DarkQ8 = 4403;                 // 17.2 e- · 2^8
         private readonly XorShift _rng;
@@ -24,6 +23,7 @@ namespace Qrng.Emulator
         {
             _rng = new XorShift(seed);
             FullScaleElectrons = 1250;
+            GainQ16 = 53687;                             // 0.8192 · 2^16
             _efficiencyPpm = new int[pixels];
             for (int i = 0; i < pixels; i++)
             {
@@ -34,6 +34,9 @@ namespace Qrng.Emulator
 
         /// <summary>Photoelectrons of a pixel of efficiency 1 at full light and exposure 256.</summary>
         public int FullScaleElectrons { get; set; }
+
+        /// <summary>Conversion gain K in ADC codes per electron, Q16 (a sensor that is not the paper's: another K).</summary>
+        public int GainQ16 { get; set; }
 
         public void Draw(ushort[] z, int count, int lightPpm, int exposure)
         {
@@ -48,10 +51,11 @@ namespace Qrng.Emulator
             }
 
             int[] mean = _meanQ8, root = _rootQ8;       // locals: the loop runs per pixel on an interpreter
+            long gain = GainQ16;
             for (int i = 0; i < count; i++)
             {
                 int n = mean[i] + (int)(((long)root[i] * Gaussian()) >> 8);
-                int zq8 = (int)(((long)KQ16 * n) >> 16) + MuRQ8;
+                int zq8 = (int)((gain * n) >> 16) + MuRQ8;
                 int v = zq8 >> 8;                        // floor, also below zero
                 z[i] = (ushort)(v < 0 ? 0 : v > 1023 ? 1023 : v);
             }

@@ -1,4 +1,5 @@
 using nanoFramework.TestFramework;
+using Qrng.Emulator;
 using Qrng.Firmware.Protocol;
 
 namespace Qrng.Firmware.Tests
@@ -26,7 +27,7 @@ namespace Qrng.Firmware.Tests
         {
             "health.t_minus = 80", "health.t_plus = 1000", "health.n_minus = 63", "health.n_plus = 63", "health.claimed_millibits_per_symbol = 1999",
             "led.min_mean = 10", "led.target_mean = 40", "led.max_mean = 1000", "noise.k_milli = 2000", "noise.mu_r_milli = 0",
-            "noise.sigma_r_milli = 1", "output.mode = full-entropy", "calibration.date = 20261207", "health.noise_block = 0", "sensor.exposure = 200",
+            "noise.sigma_r_milli = 1", "output.mode = full-entropy", "calibration.date = 20261207", "health.noise_block = 0", "health.noise_verify = 0", "sensor.exposure = 200",
         };
 
         private static FirmwareConfig Keyed()
@@ -105,6 +106,46 @@ namespace Qrng.Firmware.Tests
             Assert.IsTrue(a.Board.Status.Reason().IndexOf(EngineStatus.UncalibratedText) == 0, a.Board.Status.Reason());
             Assert.AreEqual((int)Fault.ShotNoise, (int)b.Board.Status.LastFault, b.Board.Status.Summary());
             Assert.IsTrue(b.Board.Status.Reason().IndexOf("uncalibrated") < 0, "a calibrated board names the fault only: " + b.Board.Status.Reason());
+        }
+
+        [TestMethod]
+        public static void On_the_paper_default_a_sensor_whose_gain_is_10_percent_off_never_streams()
+        {
+            // K 10 % above the paper's (the calibration tests' 10-bit sensor): each 1024-pair block's bounds (±27 %) pass
+            // it most of the time, so one passing block let it stream, crediting the paper's 1.96 bits; the pooled
+            // verification (65,536 pairs, ±3.4 %) does not (docs/calibration.md, "The paper default")
+            long pooled = Run(new FirmwareConfig(), 59056, 300);         // 0.9011 · 2^16
+            Assert.AreEqual(0L, pooled, "no byte from a sensor the paper's numbers do not describe");
+
+            var blockOnly = new FirmwareConfig();
+            blockOnly.NoiseVerify = 0;                                    // what the board did before: one block verified
+            Assert.IsTrue(Run(blockOnly, 59056, 300) > 0, "one block alone cannot tell a 10 % gain error");
+            Assert.IsTrue(Run(new FirmwareConfig(), 53687, 300) > 0, "the paper's own K streams");
+        }
+
+        /// <summary>Bytes a 40x32 board with the given K (Q16) writes in the given frames; checks what it says while it does not stream.</summary>
+        private static long Run(FirmwareConfig config, int gainQ16, int frames)
+        {
+            var source = new ShotNoiseSource(41, config.PixelCount, 50000);
+            source.GainQ16 = gainQ16;
+            var sink = new CountingSink();
+            var board = new EmulatedBoard(config, new ArduCamModule(source, 41 ^ 0x5A5A5A5Au), sink, null);
+            for (int i = 0; i < frames; i++)
+            {
+                board.Step();
+            }
+
+            EngineStatus s = board.Status;
+            OutputHelper.WriteLine("K " + (gainQ16 / 65536.0) + " verify " + config.NoiseVerify + ": " + sink.Count + " B, noise blocks " + s.NoiseBlocks
+                + " failed " + s.NoiseFailures + ", last ratio " + s.NoiseRatioPercent + " %; " + s.Reason());
+            if (sink.Count == 0)
+            {
+                Assert.AreEqual(0L, s.CreditedMilliBits, "nothing credited");
+                Assert.IsTrue(s.NoiseFailures > 0, "the shot-noise check failed it");
+                Assert.IsTrue(s.Reason().IndexOf(EngineStatus.UncalibratedText) == 0, s.Reason());
+            }
+
+            return sink.Count;
         }
     }
 }

@@ -14,7 +14,7 @@ namespace Qrng.Firmware.Tests
         /// SHA-256 of the 44-frame scenario's output at the default 40x32 window: the known answer both runtimes must
         /// reproduce byte for byte (taken from the .NET twin; nanoCLR agrees, which is the point).
         /// </summary>
-        private const string ScenarioDigest = "ef8f15f0bc2d9a2fa792f5a81b6af090eaaed9598347b4514644a2fc5a7f8eab";
+        private const string ScenarioDigest = "e745e14aa10b5f41adb65bd47c5f1c6ab642128db16888bd4c94511507d565c9";
 
         [TestMethod]
         public static void The_firmware_streams_from_the_emulated_module_and_not_a_byte_while_the_led_is_dead()
@@ -23,7 +23,7 @@ namespace Qrng.Firmware.Tests
             var sink = new DigestSink();
             EmulatedBoard board = EmulatedBoard.WithShotNoise(config, 20261127, sink, null);
             Assert.IsFalse(config.EmulatorTestSize, "a real sensor size");
-            Run(board, 16);
+            Run(board, 70);                                           // start-up, then 65,536 pairs verified (52 frames)
             Assert.AreEqual((int)EngineState.Streaming, (int)board.Status.State, "streaming after start-up and seeding");
             Assert.IsTrue(board.Status.Reseeds > 0, "reseeded while streaming");
             long before = sink.Count;
@@ -38,10 +38,10 @@ namespace Qrng.Firmware.Tests
             Run(board, 18);
             Assert.AreEqual((int)EngineState.Streaming, (int)board.Status.State, "streaming again after a fresh start-up test");
             Assert.IsTrue(sink.Count > before);
-            Assert.AreEqual(44L, board.Status.Frames);
+            Assert.AreEqual(98L, board.Status.Frames);
 
             string digest = sink.Hex();
-            OutputHelper.WriteLine("emulated board: 44 frames, " + sink.Count + " bytes, SHA-256 " + digest);
+            OutputHelper.WriteLine("emulated board: 98 frames, " + sink.Count + " bytes, SHA-256 " + digest);
             Assert.AreEqual(ScenarioDigest, digest, "the same output on every runtime");
         }
 
@@ -58,7 +58,7 @@ namespace Qrng.Firmware.Tests
             Assert.IsTrue(reason.IndexOf("sensor not configured") >= 0 && reason.IndexOf("register 0x") >= 0, reason);
 
             board.Camera.NoInit = false;                              // a sensor that takes its set-up: the next start works
-            Run(board, 16);
+            Run(board, 70);
             Assert.AreEqual((int)EngineState.Streaming, (int)board.Status.State, board.Status.Summary());
         }
 

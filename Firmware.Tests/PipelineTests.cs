@@ -192,7 +192,7 @@ namespace Qrng.Firmware.Tests
             QrngEngine engine = Engine(sensor, sink, "");
             Assert.AreEqual(12, engine.RctCutoff);
             Assert.AreEqual(181, engine.AptCutoff);
-            UntilStreaming(engine, 200);
+            UntilStreaming(engine, 300);
             Assert.AreEqual(4096L, sink.Count);
             engine.Step();
             Assert.AreEqual(8192L, sink.Count);
@@ -207,7 +207,7 @@ namespace Qrng.Firmware.Tests
             Assert.AreEqual(8192L, sink.Count);
             Assert.IsTrue(engine.EntropyCleared(), "a fault clears the pool and the raw pixels");
             sensor.Dark = false;
-            UntilStreaming(engine, 200);
+            UntilStreaming(engine, 300);
             Assert.AreEqual(8192L + 4096L, sink.Count);
             Assert.AreEqual(2L, engine.Status.StartupTestsPassed);
         }
@@ -268,7 +268,7 @@ namespace Qrng.Firmware.Tests
             var sink = new CountingSink();
             QrngEngine engine = Engine(sensor, sink, "");
             Assert.IsTrue(engine.ReseedBytes * 4L * 1960 >= 2 * 256000L, "a reseed carries at least 2 x 256 credited bits");
-            for (int i = 0; i < 200 && engine.Status.Instantiations == 0; i++)
+            for (int i = 0; i < 300 && engine.Status.Instantiations == 0; i++)
             {
                 Assert.AreEqual(0L, engine.Status.CreditedMilliBits, "pooled symbols are not credited");
                 engine.Step();
@@ -292,7 +292,7 @@ namespace Qrng.Firmware.Tests
             sensor.DeadPixels = 2;
             var sink = new CountingSink();
             QrngEngine engine = Engine(sensor, sink, "");
-            UntilStreaming(engine, 300);
+            UntilStreaming(engine, 400);
             Assert.AreEqual(2, engine.Status.MaskedPixels);
             Assert.AreEqual((int)Fault.PixelDead, (int)engine.Status.LastFault);
         }
@@ -362,7 +362,7 @@ namespace Qrng.Firmware.Tests
 
             Assert.AreEqual(frames, engine.Status.Frames);
             sensor.BiasPpm = 0;
-            UntilStreaming(engine, 200);
+            UntilStreaming(engine, 300);
             Assert.AreEqual((int)Fault.None, (int)engine.Status.Persistent);
         }
 
@@ -374,7 +374,7 @@ namespace Qrng.Firmware.Tests
             var log = new LastLineLog();
             var config = FirmwareConfig.EmulatorTest();
             var app = new App(new FakeSensor(64), new FakeLed(), sink, delay, log, config);
-            for (int i = 0; i < 200 && app.Engine.Status.State != EngineState.Streaming; i++)
+            for (int i = 0; i < 300 && app.Engine.Status.State != EngineState.Streaming; i++)
             {
                 app.Tick();
             }
@@ -388,7 +388,7 @@ namespace Qrng.Firmware.Tests
             Assert.AreEqual((int)Fault.Unexpected, (int)app.Engine.Status.LastFault);
             Assert.IsTrue(log.Last.IndexOf("UART gone") >= 0, log.Last);
             Assert.IsTrue(delay.Total >= 1000);
-            for (int i = 0; i < 200 && app.Engine.Status.State != EngineState.Streaming; i++)
+            for (int i = 0; i < 300 && app.Engine.Status.State != EngineState.Streaming; i++)
             {
                 app.Tick();
             }
@@ -407,7 +407,7 @@ namespace Qrng.Firmware.Tests
             {
                 var sink = new CountingSink();
                 QrngEngine engine = Engine(new FakeSensor(64), sink, "output.mode = " + mode);
-                UntilStreaming(engine, 200);
+                UntilStreaming(engine, 300);
                 for (int i = 0; i < 20; i++)
                 {
                     engine.Step();
@@ -425,7 +425,7 @@ namespace Qrng.Firmware.Tests
             var sink = new FlakySink();
             var log = new ThrowingLog();
             var app = new App(new FakeSensor(64), new FakeLed(), sink, new CountingDelay(), null, FirmwareConfig.EmulatorTest());
-            for (int i = 0; i < 200 && app.Engine.Status.State != EngineState.Streaming; i++)
+            for (int i = 0; i < 300 && app.Engine.Status.State != EngineState.Streaming; i++)
             {
                 app.Tick();
             }
@@ -454,7 +454,7 @@ namespace Qrng.Firmware.Tests
             var sink = new CountingSink();
             var log = new LastLineLog();
             var app = new App(sensor, new FakeLed(), sink, new CountingDelay(), log, FirmwareConfig.EmulatorTest());
-            for (int i = 0; i < 200 && app.Engine.Status.State != EngineState.Streaming; i++)
+            for (int i = 0; i < 300 && app.Engine.Status.State != EngineState.Streaming; i++)
             {
                 app.Tick();
             }
@@ -602,7 +602,7 @@ namespace Qrng.Firmware.Tests
             var sensor = new FakeSensor(64);
             var sink = new CountingSink();
             QrngEngine engine = Engine(sensor, sink, "output.mode = full-entropy");
-            UntilStreaming(engine, 200);
+            UntilStreaming(engine, 300);
             for (int i = 0; i < 60; i++)
             {
                 engine.Step();
@@ -627,7 +627,7 @@ namespace Qrng.Firmware.Tests
         {
             var sink = new CountingSink();
             QrngEngine engine = Engine(new FakeSensor(64), sink, "");
-            UntilStreaming(engine, 200);
+            UntilStreaming(engine, 300);
             engine.Step();
             long before = sink.Count;
             try

@@ -343,12 +343,17 @@ namespace Qrng.Firmware.Tests
     [TestClass]
     public class ProtocolTests
     {
-        private const int Healthy = 24;               // loops until a 40x32 board streams (start-up, seeding, noise check: 3-4 frames; more after a false alarm)
+        private const int Healthy = 24;               // loops until a 40x32 board streams again (start-up, seeding, a noise block)
+        private const int FirstStream = 120;          // ... the first time: health.noise_verify's 65,536 pairs are 52 frames
 
         public static BoardLine Streaming(FirmwareConfig config, uint seed)
         {
             var line = new BoardLine(config, seed);
-            line.Step(Healthy);
+            for (int i = 0; i < FirstStream && line.Board.Status.State != EngineState.Streaming; i++)
+            {
+                line.Step(1);
+            }
+
             Assert.AreEqual((int)EngineState.Streaming, (int)line.Board.Status.State, "the board streams (" + line.Board.Status.Summary() + ")");
             return line;
         }

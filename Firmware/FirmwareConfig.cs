@@ -37,6 +37,8 @@ namespace Qrng.Firmware
         // shot-noise signature (paper Eq. 1-4): var Z = K (E[Z] - mu_r) + sigma_r^2 + q^2/12, checked over blocks of
         // NoiseBlock pixel pairs of consecutive healthy frames (0 = off); K, mu_r, sigma_r as the noise fit gives them
         public int NoiseBlock = 1024;
+        // pairs of passing blocks pooled before the first output after a start or a failed block (0: one block)
+        public int NoiseVerify = 65536;
         public int NoiseGainMilli = 819;           // K = 0.8192 ADC codes per electron (paper Fig. 2)
         public int NoiseOffsetMilli = -13600;      // mu_r (paper Table I, pixel 1)
         public int NoiseSigmaMilli = 210;          // sigma_r (paper Table I, pixel 1)
@@ -88,6 +90,7 @@ namespace Qrng.Firmware
             var config = new FirmwareConfig();
             config.Width = 8;
             config.Height = 8;
+            config.NoiseVerify = 4096;                        // 65 frames at 8x8 (the default's 65,536 pairs: 1,040), ±13.5 %
             config.EmulatorTestSize = true;
             return config;
         }
@@ -171,7 +174,7 @@ namespace Qrng.Firmware
                 + "health.startup_symbols = " + StartupSymbols + "\n" + "health.pixel_repeat_cutoff = " + PixelRepeatCutoff + "\n"
                 + "health.replay_frames = " + ReplayFrames + "\n" + "health.seed_margin_percent = " + SeedMarginPercent + "\n"
                 + "health.startup_retries = " + StartupRetries + "\n" + "health.persistent_frames = " + PersistentFrames + "\n"
-                + "health.noise_block = " + NoiseBlock + "\n" + "noise.k_milli = " + NoiseGainMilli + "\n" + "noise.mu_r_milli = " + NoiseOffsetMilli + "\n"
+                + "health.noise_block = " + NoiseBlock + "\n" + "health.noise_verify = " + NoiseVerify + "\n" + "noise.k_milli = " + NoiseGainMilli + "\n" + "noise.mu_r_milli = " + NoiseOffsetMilli + "\n"
                 + "noise.sigma_r_milli = " + NoiseSigmaMilli + "\n" + "noise.quantum = " + NoiseQuantum + "\n"
                 + "sensor.width = " + Width + "\n" + "sensor.height = " + Height + "\n" + "sensor.exposure = " + Exposure + "\n"
                 + "led.target_mean = " + LedTargetMean + "\n" + "led.min_mean = " + LedMinMean + "\n" + "led.max_mean = " + LedMaxMean + "\n"
@@ -232,6 +235,7 @@ namespace Qrng.Firmware
                 case "health.startup_retries": StartupRetries = v; break;
                 case "health.persistent_frames": PersistentFrames = v; break;
                 case "health.noise_block": NoiseBlock = v; break;
+                case "health.noise_verify": NoiseVerify = v; break;
                 case "noise.k_milli": NoiseGainMilli = v; break;
                 case "noise.mu_r_milli": NoiseOffsetMilli = v; break;
                 case "noise.sigma_r_milli": NoiseSigmaMilli = v; break;
@@ -349,6 +353,7 @@ namespace Qrng.Firmware
             Check(StartupRetries >= 1 && StartupRetries <= 1000, "health.startup_retries in 1..1000");
             Check(PersistentFrames >= 10 && PersistentFrames <= 100000, "health.persistent_frames in 10..100000");
             Check(NoiseBlock == 0 || (NoiseBlock >= 256 && NoiseBlock <= 1048576), "health.noise_block: 0 (off) or 256..1048576 pixel pairs");
+            Check(NoiseVerify >= 0 && NoiseVerify <= 16777216, "health.noise_verify in 0..16777216 pixel pairs");
             Check(NoiseGainMilli >= 10 && NoiseGainMilli <= 100000, "noise.k_milli in 10..100000 (K from 0.01 to 100 codes per electron)");
             Check(NoiseOffsetMilli >= -1023000 && NoiseOffsetMilli <= 1023000, "noise.mu_r_milli within +-1023000");
             Check(NoiseSigmaMilli >= 0 && NoiseSigmaMilli <= 100000, "noise.sigma_r_milli in 0..100000");

@@ -338,7 +338,6 @@ namespace Qrng.Firmware
                 {
                     s.NoiseBlocks++;
                     s.NoiseRatioPercent = ratio;
-                    _noise.Judge();
                     if (_noise.Failed)
                     {
                         s.NoiseFailures++;

@@ -16,14 +16,15 @@ namespace Qrng.Firmware.Pipeline
     /// </summary>
     public sealed class NoiseCheck
     {
-        private readonly int _block;
+        private readonly int _block, _verify;
         private readonly double _k, _muR, _floor, _z;
-        private double _observed, _predicted;
-        private long _dof;
+        private double _observed, _predicted, _pooledObserved, _pooledPredicted;
+        private long _dof, _pooledDof;
 
         public NoiseCheck(FirmwareConfig config)
         {
             _block = config.NoiseBlock;
+            _verify = config.NoiseVerify;
             _k = config.NoiseGainMilli / 1000.0;
             _muR = config.NoiseOffsetMilli / 1000.0;
             double sigma = config.NoiseSigmaMilli / 1000.0;
@@ -44,8 +45,8 @@ namespace Qrng.Firmware.Pipeline
 
         /// <summary>
         /// Adds one pair of consecutive healthy frames: n pixels, Σd, Σd² and Σ(Z(t) + Z(t−1)). Returns −1 while the
-        /// block is open, else the block's observed/predicted variance in percent; <see cref="Failed"/> says whether it
-        /// left the bounds.
+        /// block is open, else the observed/predicted variance in percent of the block (of the pool when it was judged);
+        /// <see cref="Failed"/> says whether it left its bounds, <see cref="Verified"/> whether output may flow.
         /// </summary>
         public int AddPair(int n, long sumD, long sumD2, long sumZ)
         {
@@ -64,28 +65,50 @@ namespace Qrng.Firmware.Pipeline
                 return -1;
             }
 
-            double ratio = _predicted > 0.0 ? _observed / _predicted : 0.0;
-            double lower, upper;
-            HealthMath.ChiSquareRatioBounds((2 * _dof) / 3, _z, out lower, out upper);
-            Failed = ratio < lower || ratio > upper;
+            int ratio = Judge(_observed, _predicted, _dof);
+            if (!Failed && !Verified)
+            {
+                // not yet verified: the block joins the pool, and only the pool's verdict can verify
+                _pooledObserved += _observed;
+                _pooledPredicted += _predicted;
+                _pooledDof += _dof;
+                if (_pooledDof >= _verify)
+                {
+                    ratio = Judge(_pooledObserved, _pooledPredicted, _pooledDof);
+                    Verified = !Failed;
+                    ResetPool();
+                }
+            }
+
+            if (Failed)
+            {
+                Verified = false;
+                ResetPool();
+            }
+
             Reset();
+            return ratio;
+        }
+
+        /// <summary>Sets <see cref="Failed"/> for observed/predicted over dof pairs; the ratio in percent.</summary>
+        private int Judge(double observed, double predicted, long dof)
+        {
+            double ratio = predicted > 0.0 ? observed / predicted : 0.0;
+            double lower, upper;
+            HealthMath.ChiSquareRatioBounds((2 * dof) / 3, _z, out lower, out upper);
+            Failed = ratio < lower || ratio > upper;
             return (int)((ratio * 100.0) + 0.5);
         }
 
-        /// <summary>True when the block just closed outside its bounds.</summary>
+        /// <summary>True when the block (or the pool) just closed outside its bounds.</summary>
         public bool Failed { get; private set; }
 
         /// <summary>
-        /// A block has passed since the sensor was started and since the last failure: output may flow. A sensor that
-        /// does not obey the model never streams, even between its failed blocks.
+        /// Since the sensor was started and since the last failure, health.noise_verify pairs of passing blocks have
+        /// passed pooled (at least one block): output may flow. A sensor that does not obey the model never streams,
+        /// even between its failed blocks.
         /// </summary>
         public bool Verified { get; private set; }
-
-        /// <summary>Marks the outcome of a closed block (the engine calls it; <see cref="Reset"/> forgets it).</summary>
-        public void Judge()
-        {
-            Verified = !Failed;
-        }
 
         /// <summary>Drops the open block.</summary>
         public void Reset()
@@ -99,7 +122,15 @@ namespace Qrng.Firmware.Pipeline
         public void Restart()
         {
             Reset();
+            ResetPool();
             Verified = false;
+        }
+
+        private void ResetPool()
+        {
+            _pooledObserved = 0.0;
+            _pooledPredicted = 0.0;
+            _pooledDof = 0;
         }
     }
 }

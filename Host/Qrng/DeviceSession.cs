@@ -55,6 +55,13 @@ public sealed class DeviceSession : IDisposable
     /// </summary>
     public int ProbeMs => Math.Max(1, TimeoutMs / 2);
 
+    /// <summary>
+    /// How long a device that says it is seeding may make no output: its start-up test passed, and the shot-noise
+    /// verification (health.noise_verify pairs, 52 captures at 40x32: 14 s on the module's 270 ms captures) comes
+    /// before the first byte after a start. As long as SELFTEST may take.
+    /// </summary>
+    public int StartMs => Math.Max(TimeoutMs, 60_000);
+
     public bool CommandMode { get; private set; }
 
     /// <summary>
@@ -173,8 +180,25 @@ public sealed class DeviceSession : IDisposable
 
     public string Status() => AskText(Wire.Status, null);
 
+    /// <summary>
+    /// Asks STATUS until the device streams, at most <paramref name="maxMs"/> of the link's clock: after SELFTEST or a
+    /// restart of the noise source the start-up test and the shot-noise verification (health.noise_verify pairs: 52
+    /// captures at 40x32) come before the first byte. False when it does not, or says it failed.
+    /// </summary>
+    public bool AwaitStreaming(int maxMs)
+    {
+        long start = Link.NowMs;
+        while (true)
+        {
+            string state = Value(Status(), "state_name");
+            if (state == "streaming") return true;
+            if (state == "error" || state == "self-test-failed" || Link.NowMs - start >= maxMs) return false;
+            if (!Link.IsVirtual) Thread.Sleep(250);                 // a real board: one capture or so between questions
+        }
+    }
+
     /// <summary>SELFTEST: the reply comes when the start-up test has passed or something failed, so it may take a while.</summary>
-    public string SelfTest() => AskText(Wire.SelfTest, null, Math.Max(TimeoutMs, 60_000));
+    public string SelfTest() => AskText(Wire.SelfTest, null, StartMs);
 
     public string ConfigGet(string key) => AskText(Wire.ConfigGet, key == null ? null : Encoding.ASCII.GetBytes(key));
 
@@ -219,7 +243,7 @@ public sealed class DeviceSession : IDisposable
             reason = state switch
             {
                 "startup-test" => "no fault; the SP 800-90B start-up test is running (the board just started, restarted or was reconfigured)",
-                "seeding" => "no fault; collecting credited entropy to seed the DRBG",
+                "seeding" => "no fault; verifying the sensor's shot noise and collecting credited entropy to seed the DRBG",
                 "sensor-down" => "no fault; the sensor is not initialized",
                 "raw-export" => "no fault; a RAW export is running",
                 _ => "no fault",

@@ -225,6 +225,7 @@ public sealed class HilRun
         // the plain stream is checked here, on a source the self-test found healthy: an unhealthy one rightly sends nothing
         Step(P, "STREAM and back", () =>
         {
+            _s.AwaitStreaming(_s.StartMs);                       // the source started again after SELFTEST
             _s.BackToStream(_s.TimeoutMs);
             const int want = 4096;
             var buffer = new byte[want];

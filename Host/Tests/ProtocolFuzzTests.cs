@@ -215,6 +215,11 @@ namespace Qrng.Host.Tests
             if (!whole) return;
 
             Text(rig, Wire.Cancel, BoardRig.CheckSeq + 1, true);
+            // an input that restarted the source (SELFTEST, a configuration): the start-up test and the shot-noise
+            // verification take ~60 captures, longer than the device's idle time without a request; a client keeps
+            // the session alive with PING, this rig waits for the board to stream and comes back
+            for (int i = 0; i < 400 && rig.Board.Status.State != EngineState.Streaming; i++) rig.Tick();
+            if (rig.Line.Plain) rig.Attention(true);
             var n = new byte[4];
             Wire.Put32(n, 0, 64);
             var (data, complete) = Ask(rig, Wire.Read, BoardRig.CheckSeq + 2, n, 1000);

@@ -8,7 +8,8 @@ namespace Qrng.Cli;
 /// a frame whose CRC (and HMAC, with a key) checked. Lost or damaged frames are not sent again (DRBG output is never
 /// repeated): the missing bytes are asked for with a new READ, up to <see cref="DeviceSession.Retries"/> times in a
 /// row. A device that ends the READ with ERROR UNHEALTHY, or stops making output and says it is not streaming for
-/// <see cref="DeviceSession.TimeoutMs"/>, ends it with <see cref="QrngCli.Unhealthy"/> and its reason.
+/// <see cref="DeviceSession.TimeoutMs"/> (seeding: <see cref="DeviceSession.StartMs"/>), ends it with
+/// <see cref="QrngCli.Unhealthy"/> and its reason.
 /// </summary>
 internal sealed class ReadRequest(DeviceSession session)
 {
@@ -46,14 +47,15 @@ internal sealed class ReadRequest(DeviceSession session)
             Signals.Check();
             long now = s.Link.NowMs;
             bool quiet = s.LastState >= 0 && s.LastState != (int)EngineState.Streaming;
-            if (quiet && now - lastData >= s.TimeoutMs)
+            int patience = s.LastState == (int)EngineState.Seeding ? s.StartMs : s.TimeoutMs;
+            if (quiet && now - lastData >= patience)
             {
-                throw s.Stopped($"no DATA for {s.TimeoutMs / 1000.0:0.#} s after {before + got:N0} of {total:N0} bytes");
+                throw s.Stopped($"no DATA for {patience / 1000.0:0.#} s after {before + got:N0} of {total:N0} bytes");
             }
 
-            if (now - last >= s.TimeoutMs)
+            if (now - last >= (quiet ? patience : s.TimeoutMs))
             {
-                throw new DeviceException(QrngCli.Timeout, $"{s.Name}: no answer for {s.TimeoutMs / 1000.0:0.#} s after {before + got:N0} of {total:N0} bytes{(cancelSeq >= 0 ? " (not even to CANCEL)" : "")}");
+                throw new DeviceException(QrngCli.Timeout, $"{s.Name}: no answer for {(quiet ? patience : s.TimeoutMs) / 1000.0:0.#} s after {before + got:N0} of {total:N0} bytes{(cancelSeq >= 0 ? " (not even to CANCEL)" : "")}");
             }
 
             if (cancelSeq < 0 && !quiet && now - last >= s.ProbeMs)
@@ -65,7 +67,7 @@ internal sealed class ReadRequest(DeviceSession session)
                 continue;
             }
 
-            long wait = Math.Max(1, Math.Min(200, (quiet ? lastData : last) + (quiet ? s.TimeoutMs : cancelSeq < 0 ? s.ProbeMs : s.TimeoutMs) - now));
+            long wait = Math.Max(1, Math.Min(200, (quiet ? lastData : last) + (quiet ? patience : cancelSeq < 0 ? s.ProbeMs : s.TimeoutMs) - now));
             ReplyFrame f = s.Next((int)wait);
             if (f == null)
             {
@@ -74,7 +76,10 @@ internal sealed class ReadRequest(DeviceSession session)
 
             if (f.IsDamage)
             {
+                // a damaged frame may have been DATA that said the device streams again: its state is unknown now, and
+                // silence is the READ's last frame lost, not a source still starting (CANCEL says which)
                 last = s.Link.NowMs;
+                s.LastState = -1;
                 continue;
             }
 
