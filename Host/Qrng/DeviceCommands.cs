@@ -115,8 +115,9 @@ public static class DeviceCommands
                 byte[] symbols = null;
                 StreamCommand.WithProgress(s.Name + " raw", n, p.GetValue(quiet), progress => symbols = s.Raw((int)n, d => progress(d)));
                 file.Write(symbols);
+                bool kept = file.IsTemporary;                     // a file that exists afterwards (not stdout, a FIFO or /dev/null)
                 file.Commit();
-                Console.Error.WriteLine($"{n:N0} raw symbols from {s.Name}{(file.IsStdout ? "" : " in " + outPath)}: one per byte (0..3); assess with: qrng assess {(file.IsStdout ? "FILE" : outPath)}");
+                Console.Error.WriteLine($"{n:N0} raw symbols from {s.Name}{(file.IsStdout ? "" : " in " + outPath)}: one per byte (0..3); assess with: qrng assess {(kept ? outPath : "FILE")}");
                 return QrngCli.Ok;
             }, () => $" during RAW; {outPath} not written");
         }));
@@ -147,8 +148,9 @@ public static class DeviceCommands
                 byte[] matrix = null;
                 StreamCommand.WithProgress(s.Name + " restarts", (long)r * n, p.GetValue(quiet), progress => matrix = s.RestartRaw(r, n, d => progress(d)));
                 file.Write(matrix);
+                bool kept = file.IsTemporary;
                 file.Commit();
-                Console.Error.WriteLine($"{r} restarts x {n} symbols from {s.Name}{(file.IsStdout ? "" : " in " + outPath)}; assess with: qrng assess RAW-FILE --restart-matrix {(file.IsStdout ? "FILE" : outPath)} --rows {r} --cols {n}");
+                Console.Error.WriteLine($"{r} restarts x {n} symbols from {s.Name}{(file.IsStdout ? "" : " in " + outPath)}; assess with: qrng assess RAW-FILE --restart-matrix {(kept ? outPath : "FILE")} --rows {r} --cols {n}");
                 return QrngCli.Ok;
             }, () => $" during RESTART-RAW; {outPath} not written");
         }));

@@ -184,6 +184,7 @@ public sealed class DeviceOptions
         {
             foreach (string path in Expand(pattern))
             {
+                if (Path.GetFileName(path) == "ptmx") continue;                 // the pty multiplexer (/dev/pts/*): never a port
                 string real = path;
                 try { real = File.ResolveLinkTarget(path, true)?.FullName ?? path; }
                 catch (IOException) { }

@@ -45,14 +45,16 @@ public static class StreamCommand
     /// <summary>
     /// Frames in a row without a new output byte after which the virtual board's source counts as unhealthy: four
     /// times what a recovery takes on this frame (a fresh start-up test of health.startup_symbols, one APT window and
-    /// an instantiation's worth of committed symbols, one shot-noise block), plus <see cref="SettleFrames"/>. It does
+    /// an instantiation's worth of committed symbols, the shot-noise verification of a start), plus <see cref="SettleFrames"/>. It does
     /// not depend on --bytes. A persistent failure (the firmware's Error state) ends the run at once.
     /// </summary>
     internal static long GiveUpFrames(FirmwareConfig cfg, QrngEngine engine)
     {
         long pixels = cfg.PixelCount;
         static long Frames(long symbols, long pixels) => (symbols + pixels - 1) / pixels;
-        long recovery = Frames(cfg.StartupSymbols, pixels) + Frames(engine.InstantiationSymbols + cfg.AptWindow, pixels) + Frames(cfg.NoiseBlock, pixels) + 1;
+        // the noise pairs: pixels - 1 per frame pair; the first output after a start waits for health.noise_verify of them
+        long noise = Frames(Math.Max(cfg.NoiseBlock, cfg.NoiseVerify), Math.Max(1, pixels - 1));
+        long recovery = Frames(cfg.StartupSymbols, pixels) + Frames(engine.InstantiationSymbols + cfg.AptWindow, pixels) + noise + 1;
         return (4 * recovery) + SettleFrames;
     }
 

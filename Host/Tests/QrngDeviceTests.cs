@@ -413,9 +413,15 @@ namespace Qrng.Host.Tests
                     if (args[0] == "config") Assert.Contains(args[1] == "get" ? "led.target_mean = " : "applied=yes", res.Out);
                     if (args[0] == "read") Assert.Equal(64 * 1024, new FileInfo(r).Length);
                     if (args[0] == "raw") Assert.True(System.IO.File.ReadAllBytes(raw) is { Length: 5000 } v && v.All(x => x <= 3), "5000 symbols, one per byte");
+                    if (args[0] == "raw") Assert.Contains("assess with: qrng assess " + raw, res.Err);
                     if (args[0] == "restart-raw") Assert.Equal(210, new FileInfo(m).Length);
                 }
             }
+
+            // the hint names a file only where one was written
+            var devNull = Qrng("raw", "-n", "1000", "-o", "/dev/null", "--seed", "1", "-q");
+            Assert.True(devNull.Code == 0, devNull.Err);
+            Assert.Contains("assess with: qrng assess FILE", devNull.Err);
 
             // stream and feed (credit 0: mixed in, nothing credited) through --pty too
             string s = File("s.bin");

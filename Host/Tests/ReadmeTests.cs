@@ -42,6 +42,15 @@ namespace Qrng.Host.Tests
         }
 
         [Fact]
+        public void The_readme_gives_the_stream_give_up_count_the_tool_uses()
+        {
+            var config = new Qrng.Firmware.FirmwareConfig();
+            var board = new Qrng.VirtualBoard.Board(config, new Qrng.VirtualBoard.StreamSink(Stream.Null, 0), 1);
+            long frames = StreamCommand.GiveUpFrames(config, board.Engine);
+            Assert.Contains($"{frames / 1000} {frames % 1000:000} frames with", Regex.Replace(Readme, @"\s+", " "));
+        }
+
+        [Fact]
         public void The_readme_and_the_help_list_every_exit_code()
         {
             var (_, help, _) = QrngCliTests.Qrng("--help");
