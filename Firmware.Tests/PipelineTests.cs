@@ -168,6 +168,56 @@ namespace Qrng.Firmware.Tests
             return new QrngEngine(sensor, new FakeLed(), sink, c, new byte[] { 1, 2, 3 });
         }
 
+        /// <summary>
+        /// The 8x8 test configuration with the paper's numbers as a calibration record: a board's own App (a sensor, not a
+        /// simulation) streams only with one, and the scripted sensor follows the paper's model.
+        /// </summary>
+        private static FirmwareConfig Calibrated()
+        {
+            FirmwareConfig c = FirmwareConfig.EmulatorTest();
+            c.Apply(CalibrationConfigTests.PaperRecord);
+            return c;
+        }
+
+        [TestMethod]
+        public static void A_board_sensor_on_the_paper_default_verifies_then_stops_uncalibrated_and_streams_with_a_record()
+        {
+            var sink = new CountingSink();
+            var app = new App(new FakeSensor(64), new FakeLed(), sink, new CountingDelay(), null, FirmwareConfig.EmulatorTest());
+            Assert.AreEqual("sensor", app.Source);
+            for (int i = 0; i < 300 && app.Engine.Status.State != EngineState.Error; i++)
+            {
+                app.Tick();
+            }
+
+            EngineStatus s = app.Engine.Status;
+            Assert.AreEqual((int)EngineState.Error, (int)s.State, s.Summary());
+            Assert.AreEqual((int)Fault.Uncalibrated, (int)s.Persistent);
+            Assert.IsTrue(s.Reason().IndexOf("uncalibrated sensor: run qrng calibrate") == 0, s.Reason());
+            Assert.IsTrue(s.NoiseBlocks > 0 && s.StartupTestsPassed > 0, "it verified the sensor first: " + s.Summary());
+            Assert.AreEqual(0L, sink.Count, "not a byte");
+            Assert.AreEqual(0L, s.CreditedMilliBits, "nothing credited");
+
+            // the same App marked simulated (an emulated paper chip) streams on the default
+            var simulated = new App(new FakeSensor(64), new FakeLed(), new CountingSink(), new CountingDelay(), null, FirmwareConfig.EmulatorTest());
+            simulated.SimulatedSource = true;
+            for (int i = 0; i < 300 && simulated.Engine.Status.State != EngineState.Streaming; i++)
+            {
+                simulated.Tick();
+            }
+
+            Assert.AreEqual((int)EngineState.Streaming, (int)simulated.Engine.Status.State, simulated.Engine.Status.Summary());
+
+            // and the board's own sensor with a calibration record
+            var calibrated = new App(new FakeSensor(64), new FakeLed(), new CountingSink(), new CountingDelay(), null, Calibrated());
+            for (int i = 0; i < 300 && calibrated.Engine.Status.State != EngineState.Streaming; i++)
+            {
+                calibrated.Tick();
+            }
+
+            Assert.AreEqual((int)EngineState.Streaming, (int)calibrated.Engine.Status.State, calibrated.Engine.Status.Summary());
+        }
+
         private static int UntilStreaming(QrngEngine engine, int maxFrames)
         {
             for (int i = 0; i < maxFrames; i++)
@@ -372,8 +422,7 @@ namespace Qrng.Firmware.Tests
             var sink = new FlakySink();
             var delay = new CountingDelay();
             var log = new LastLineLog();
-            var config = FirmwareConfig.EmulatorTest();
-            var app = new App(new FakeSensor(64), new FakeLed(), sink, delay, log, config);
+            var app = new App(new FakeSensor(64), new FakeLed(), sink, delay, log, Calibrated());
             for (int i = 0; i < 300 && app.Engine.Status.State != EngineState.Streaming; i++)
             {
                 app.Tick();
@@ -424,13 +473,13 @@ namespace Qrng.Firmware.Tests
             // a driver exception, and then the log that would report it throws as well: Tick must not throw
             var sink = new FlakySink();
             var log = new ThrowingLog();
-            var app = new App(new FakeSensor(64), new FakeLed(), sink, new CountingDelay(), null, FirmwareConfig.EmulatorTest());
+            var app = new App(new FakeSensor(64), new FakeLed(), sink, new CountingDelay(), null, Calibrated());
             for (int i = 0; i < 300 && app.Engine.Status.State != EngineState.Streaming; i++)
             {
                 app.Tick();
             }
 
-            var noisy = new App(new FakeSensor(64), new FakeLed(), sink, new CountingDelay(), log, FirmwareConfig.EmulatorTest());
+            var noisy = new App(new FakeSensor(64), new FakeLed(), sink, new CountingDelay(), log, Calibrated());
             for (int i = 0; i < 200; i++)
             {
                 if (i == 30)
@@ -453,7 +502,7 @@ namespace Qrng.Firmware.Tests
             var sensor = new FakeSensor(64);
             var sink = new CountingSink();
             var log = new LastLineLog();
-            var app = new App(sensor, new FakeLed(), sink, new CountingDelay(), log, FirmwareConfig.EmulatorTest());
+            var app = new App(sensor, new FakeLed(), sink, new CountingDelay(), log, Calibrated());
             for (int i = 0; i < 300 && app.Engine.Status.State != EngineState.Streaming; i++)
             {
                 app.Tick();

@@ -39,6 +39,7 @@ namespace Qrng.Firmware
         private readonly IPwmOutput _led;
         private readonly IDelay _delay;
         private readonly ILog _log;
+        private bool _simulated;
         private long _nextReport;
         private int _idleTicks, _startFailures;
         private EngineStatus _counters;
@@ -59,7 +60,7 @@ namespace Qrng.Firmware
             _log = log;
             Config = config;
             Protocol = new DeviceProtocol(this, link, clock);
-            Engine = new QrngEngine(sensor, led, Protocol, config, Personalization.For(config));
+            Engine = NewEngine(config);
             Log("qrng " + Personalization.FirmwareVersion + " serial " + config.DeviceSerial + ": " + config.Width + "x" + config.Height
                 + " pixels, RCT cutoff " + Engine.RctCutoff + ", APT cutoff " + Engine.AptCutoff + ", output " + (config.Mode == OutputMode.FullEntropy ? "full-entropy" : "drbg")
                 + ", heap budget " + DeviceBudget.Estimate(config) + " of " + config.HeapBytes + " bytes, sha256 " + Sha256Path() + ", crc32 " + Crc32Path());
@@ -83,7 +84,29 @@ namespace Qrng.Firmware
         /// INFO and STATUS say so (<c>source=simulated</c>), and the host never credits a kernel pool from it. The board's
         /// own Program never sets it, and nothing over the line can.
         /// </summary>
-        public bool SimulatedSource { get; set; }
+        public bool SimulatedSource
+        {
+            get { return _simulated; }
+            set
+            {
+                _simulated = value;
+                if (Engine != null)
+                {
+                    Engine.RequireCalibration = !value;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The pipeline for a configuration. A real sensor never streams on the paper default (the paper chip's numbers
+        /// are no measurement of it: docs/calibration.md, "The paper default"); an emulated paper chip may.
+        /// </summary>
+        private QrngEngine NewEngine(FirmwareConfig config)
+        {
+            var engine = new QrngEngine(_sensor, _led, Protocol, config, Personalization.For(config));
+            engine.RequireCalibration = !_simulated;
+            return engine;
+        }
 
         /// <summary>"sensor", or "simulated" (<see cref="SimulatedSource"/>): INFO's and STATUS's <c>source</c>.</summary>
         public string Source
@@ -195,7 +218,7 @@ namespace Qrng.Firmware
         {
             try
             {
-                Engine = new QrngEngine(_sensor, _led, Protocol, Config, Personalization.For(Config));
+                Engine = NewEngine(Config);
                 if (_counters != null)
                 {
                     Engine.Status.CountersFrom(_counters);
@@ -266,7 +289,7 @@ namespace Qrng.Firmware
             string refused = null;
             try
             {
-                Engine = new QrngEngine(_sensor, _led, Protocol, next, Personalization.For(next));
+                Engine = NewEngine(next);
                 Config = next;
             }
             catch (Exception e)
@@ -274,7 +297,7 @@ namespace Qrng.Firmware
                 refused = "the pipeline did not start with it (" + e.Message + ")";
                 try
                 {
-                    Engine = new QrngEngine(_sensor, _led, Protocol, Config, Personalization.For(Config));
+                    Engine = NewEngine(Config);
                     refused += "; the previous configuration is back";
                 }
                 catch (Exception again)

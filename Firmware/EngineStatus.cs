@@ -113,6 +113,8 @@ namespace Qrng.Firmware
         /// allows (Detail = failures); persistent: a biased or failing source (HealthMath.FailureRateCutoff).
         /// </summary>
         HealthTestRate = 19,
+        /// <summary>A real sensor on the paper's default configuration: it streams only with a calibration record of its own.</summary>
+        Uncalibrated = 20,
     }
 
     /// <summary>Counters and the last fault. Plain fields, updated without allocation on the healthy path.</summary>
@@ -218,6 +220,7 @@ namespace Qrng.Firmware
                 case Fault.LedTooDark: return "LED at full duty and the frame still too dark (mean " + detail + "): dead LED, open wire or blocked light";
                 case Fault.LedTooBright: return "LED off and the frame still too bright (mean " + detail + "): light leak, LED stuck on, or a saturated sensor";
                 case Fault.StartupRetries: return "the start-up test failed " + detail + " times in a row";
+                case Fault.Uncalibrated: return "uncalibrated sensor: run qrng calibrate (docs/calibration.md); the paper default describes the paper's chip, not this board's sensor";
                 case Fault.HealthTestRate:
                     return "SP 800-90B continuous tests failed " + detail + " times within 2^alpha symbols: more than the claimed "
                         + "entropy explains (a biased or failing source?)";

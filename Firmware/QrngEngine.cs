@@ -358,7 +358,14 @@ namespace Qrng.Firmware
             try
             {
                 // output waits for the shot-noise check to have verified the sensor (a failed block undoes it)
-                if (s.State == EngineState.Seeding && (_noise.Verified || !_noise.Enabled) && _drbg.Seed(_pool, s))
+                bool verified = _noise.Verified || !_noise.Enabled;
+                if (s.State == EngineState.Seeding && verified && RequireCalibration && s.Uncalibrated)
+                {
+                    EnterError(Fault.Uncalibrated, 0);
+                    return;
+                }
+
+                if (s.State == EngineState.Seeding && verified && _drbg.Seed(_pool, s))
                 {
                     s.State = EngineState.Streaming;
                     _startupFailures = 0;
@@ -386,6 +393,12 @@ namespace Qrng.Firmware
                 Restart(Fault.DrbgError, 0);
             }
         }
+
+        /// <summary>
+        /// True on a board's own sensor (App sets it): on the paper default (no calibration.date) the engine verifies the
+        /// sensor as always, then stops in Error with <see cref="Fault.Uncalibrated"/> instead of seeding.
+        /// </summary>
+        public bool RequireCalibration { get; set; }
 
         private bool StartSensor()
         {

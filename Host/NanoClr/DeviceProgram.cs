@@ -89,6 +89,7 @@ namespace Qrng.NanoClr
                             var sensor = new ThinSensor(7, config.PixelCount);
                             var sink = new CountingSink();
                             var app = new App(sensor, sensor, sink, new CountingDelay(), null, config);
+                            app.SimulatedSource = true;                  // a simulation: streams on the paper default
                             int streamed = 0;
                             for (int i = 0; i < 3000 && streamed < 5; i++)
                             {

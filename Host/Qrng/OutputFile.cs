@@ -119,7 +119,12 @@ public sealed class OutputFile : IDisposable
             int mode = Mode(target);
             if (mode >= 0 && (mode & S_IFMT) != S_IFREG)
             {
-                var device = new FileStream(target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 16);
+                // opening a FIFO blocks until a reader comes: a signal meanwhile ends the command at once, not after the grace
+                bool cooperative = Signals.Cooperative;
+                Signals.Cooperative = false;
+                FileStream device;
+                try { device = new FileStream(target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 16); }
+                finally { Signals.Cooperative = cooperative; }
                 if (!OperatingSystem.IsWindows() && IsATty((int)device.SafeFileHandle.DangerousGetHandle()) == 1)
                 {
                     device.Dispose();

@@ -55,8 +55,33 @@ public static class Signals
         }
     }
 
-    /// <summary>The command has returned: nothing is left for the signal's thread to do.</summary>
-    public static void Finished() => Done.Set();
+    /// <summary>The command has returned: nothing is left for the signal's thread to do; the terminal is given back.</summary>
+    public static void Finished()
+    {
+        Done.Set();
+        RestoreTerminal();
+    }
+
+    /// <summary>
+    /// .NET's console switches a terminal on stdout to keypad-transmit mode (ESC[?1h ESC=) at its first use and never
+    /// back: the shell is left with application cursor keys. Sends keypad-local (ESC[?1l ESC>) when stdout is a terminal.
+    /// </summary>
+    public static void RestoreTerminal()
+    {
+        if (OperatingSystem.IsWindows() || Console.IsOutputRedirected)
+        {
+            return;
+        }
+
+        try
+        {
+            Console.Out.Write("\e[?1l\e>");
+            Console.Out.Flush();
+        }
+        catch (IOException)
+        {
+        }
+    }
 
     /// <summary>The one line for a stop by a signal (once), after giving the terminal its cursor back.</summary>
     public static void Report(int signal, string detail)
@@ -106,6 +131,7 @@ public static class Signals
         }
 
         Report(signal, OutputFile.DeletePending());
+        RestoreTerminal();
         Environment.Exit(128 + signal);
     }
 }

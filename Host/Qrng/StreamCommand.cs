@@ -48,12 +48,12 @@ public static class StreamCommand
     /// an instantiation's worth of committed symbols, the shot-noise verification of a start), plus <see cref="SettleFrames"/>. It does
     /// not depend on --bytes. A persistent failure (the firmware's Error state) ends the run at once.
     /// </summary>
-    internal static long GiveUpFrames(FirmwareConfig cfg, QrngEngine engine)
+    internal static long GiveUpFrames(FirmwareConfig cfg, QrngEngine engine, bool verification = true)
     {
         long pixels = cfg.PixelCount;
         static long Frames(long symbols, long pixels) => (symbols + pixels - 1) / pixels;
         // the noise pairs: pixels - 1 per frame pair; the first output after a start waits for health.noise_verify of them
-        long noise = Frames(Math.Max(cfg.NoiseBlock, cfg.NoiseVerify), Math.Max(1, pixels - 1));
+        long noise = verification ? Frames(Math.Max(cfg.NoiseBlock, cfg.NoiseVerify), Math.Max(1, pixels - 1)) : Frames(cfg.NoiseBlock, pixels);
         long recovery = Frames(cfg.StartupSymbols, pixels) + Frames(engine.InstantiationSymbols + cfg.AptWindow, pixels) + noise + 1;
         return (4 * recovery) + SettleFrames;
     }
