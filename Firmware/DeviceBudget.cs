@@ -19,9 +19,10 @@ namespace Qrng.Firmware
         /// <summary>
         /// The fixed part the Linux nanoCLR measures: mscorlib's and the firmware's runtime data, the DRBG, the tests'
         /// objects, the serial protocol's frame buffers and CRC table, strings and stacks (8x8 with a 512-byte output
-        /// block streams in 27 136 B there, 2026-12-07, with the CRC-32 path choice; 19.2 KB before the serial protocol).
+        /// block streams in 28 672 B there, 2026-12-07, with CHARACTERIZE, the calibration rules and the uncalibrated
+        /// state; 27 136 B with the CRC-32 path choice before them; 19.2 KB before the serial protocol).
         /// </summary>
-        public const int FixedBytes = 25 * 1024;
+        public const int FixedBytes = (25 * 1024) + 512;
 
         /// <summary>
         /// What the ESP32 application adds and the Linux nanoCLR cannot run: the Esp32 assembly, the hardware
