@@ -287,7 +287,9 @@ public static class StreamCommand
         file.Commit();
         if (!file.IsStdout)
         {
-            Console.Error.WriteLine($"wrote {got:N0} bytes from {name} to {outPath}, every one from a CRC-checked frame ({s.LineDamage}; its health: qrng status --port {name})");
+            // a --pty board lived only as long as this command: no port to ask afterwards
+            string health = server == null ? $"; its health: qrng status --port {name}" : "; the virtual board on it has ended with this command";
+            Console.Error.WriteLine($"wrote {got:N0} bytes from {name} to {outPath}, every one from a CRC-checked frame ({s.LineDamage}{health})");
         }
 
         return QrngCli.Ok;
