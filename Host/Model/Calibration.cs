@@ -177,12 +177,16 @@ public static class Calibration
         // H_min is not monotone in K (the lattice of K·n against the 16-code period of bits 2-3 has resonances): K is
         // scanned across its 2σ interval, not taken at its ends; sigma_r and mu_dark move H_min by a few millibits at
         // most (docs/calibration.md): their ends at K's low end only
-        for (int j = -4; j <= 4; j++)
-        {
-            double kk = k.Value + (j * k.Error / 2);
+        var gains = new List<double>();
+        for (int j = -4; j <= 4; j++) gains.Add(k.Value + (j * k.Error / 2));
+        // the resonances themselves: a whole or half number of electrons per 16-code period is a sharp minimum that a
+        // 0.5σ grid steps over, and a bending photon-transfer line biases K by more than 2σ (a 2 % non-linear sensor
+        // gave 2.3σ, docs/calibration.md): every such gain within 3σ is a corner too
+        for (int halfElectrons = (int)Math.Ceiling(2 * 16 / k.High(3)); halfElectrons <= 2 * 16 / Math.Max(1e-3, k.Low(3)); halfElectrons++)
+            if (halfElectrons > 0) gains.Add(32.0 / halfElectrons);
+        foreach (double kk in gains)
             foreach (double eta in new[] { 1 - (2 * prnu), 1 + (2 * prnu) })
                 if (kk > 0) list.Add(new Corner(kk, muR.High(), sigma.Value, muDark.Value, Math.Max(0.05, eta)));
-        }
 
         foreach (double s in new[] { Math.Max(0.01, sigma.Low()), sigma.High() })
             foreach (double md in new[] { Math.Max(0, muDark.Low()), muDark.High() })

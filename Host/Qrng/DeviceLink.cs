@@ -120,8 +120,8 @@ public sealed class VirtualLink : IDeviceLink
     /// <summary>
     /// Steps a new board until it streams, fails for good, or `stream` would give up on a recovery (one noise block, not
     /// the start's verification: 1 016 loops at 40x32, as before the verification existed); its output is dropped. The
-    /// bound fixes every later draw of a seeded board: with the start's 1 220 loops, three of CalibrateTests' six
-    /// sensors failed their bounds (docs/calibration.md, "Measured on virtual boards").
+    /// bound fixes every later draw of a seeded board: with the start's 1 220 loops, two of CalibrateTests' six sensors
+    /// miss their σr bound (docs/calibration.md, "Measured on virtual boards").
     /// </summary>
     internal static void PowerUp(Board board, LoopbackLink line)
     {
