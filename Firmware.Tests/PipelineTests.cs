@@ -185,11 +185,7 @@ namespace Qrng.Firmware.Tests
             var sink = new CountingSink();
             var app = new App(new FakeSensor(64), new FakeLed(), sink, new CountingDelay(), null, FirmwareConfig.EmulatorTest());
             Assert.AreEqual("sensor", app.Source);
-            for (int i = 0; i < 300 && app.Engine.Status.State != EngineState.Error; i++)
-            {
-                app.Tick();
-            }
-
+            TickUntil(app, EngineState.Error);
             EngineStatus s = app.Engine.Status;
             Assert.AreEqual((int)EngineState.Error, (int)s.State, s.Summary());
             Assert.AreEqual((int)Fault.Uncalibrated, (int)s.Persistent);
@@ -201,21 +197,22 @@ namespace Qrng.Firmware.Tests
             // the same App marked simulated (an emulated paper chip) streams on the default
             var simulated = new App(new FakeSensor(64), new FakeLed(), new CountingSink(), new CountingDelay(), null, FirmwareConfig.EmulatorTest());
             simulated.SimulatedSource = true;
-            for (int i = 0; i < 300 && simulated.Engine.Status.State != EngineState.Streaming; i++)
-            {
-                simulated.Tick();
-            }
-
+            TickUntil(simulated, EngineState.Streaming);
             Assert.AreEqual((int)EngineState.Streaming, (int)simulated.Engine.Status.State, simulated.Engine.Status.Summary());
 
             // and the board's own sensor with a calibration record
             var calibrated = new App(new FakeSensor(64), new FakeLed(), new CountingSink(), new CountingDelay(), null, Calibrated());
-            for (int i = 0; i < 300 && calibrated.Engine.Status.State != EngineState.Streaming; i++)
-            {
-                calibrated.Tick();
-            }
-
+            TickUntil(calibrated, EngineState.Streaming);
             Assert.AreEqual((int)EngineState.Streaming, (int)calibrated.Engine.Status.State, calibrated.Engine.Status.Summary());
+        }
+
+        /// <summary>Ticks the app until its engine is in <paramref name="state"/>, at most 300 times (an 8x8 start with its verification takes ~70).</summary>
+        private static void TickUntil(App app, EngineState state)
+        {
+            for (int i = 0; i < 300 && app.Engine.Status.State != state; i++)
+            {
+                app.Tick();
+            }
         }
 
         private static int UntilStreaming(QrngEngine engine, int maxFrames)

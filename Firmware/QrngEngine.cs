@@ -358,19 +358,21 @@ namespace Qrng.Firmware
             try
             {
                 // output waits for the shot-noise check to have verified the sensor (a failed block undoes it)
-                bool verified = _noise.Verified || !_noise.Enabled;
-                if (s.State == EngineState.Seeding && verified && RequireCalibration && s.Uncalibrated)
+                if (s.State == EngineState.Seeding && (_noise.Verified || !_noise.Enabled))
                 {
-                    EnterError(Fault.Uncalibrated, 0);
-                    return;
-                }
+                    if (RequireCalibration && s.Uncalibrated)
+                    {
+                        EnterError(Fault.Uncalibrated, 0);
+                        return;
+                    }
 
-                if (s.State == EngineState.Seeding && verified && _drbg.Seed(_pool, s))
-                {
-                    s.State = EngineState.Streaming;
-                    _startupFailures = 0;
-                    _errorsInARow = 0;
-                    s.Persistent = Fault.None;
+                    if (_drbg.Seed(_pool, s))
+                    {
+                        s.State = EngineState.Streaming;
+                        _startupFailures = 0;
+                        _errorsInARow = 0;
+                        s.Persistent = Fault.None;
+                    }
                 }
 
                 if (s.State == EngineState.Streaming)

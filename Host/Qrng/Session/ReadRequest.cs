@@ -47,15 +47,16 @@ internal sealed class ReadRequest(DeviceSession session)
             Signals.Check();
             long now = s.Link.NowMs;
             bool quiet = s.LastState >= 0 && s.LastState != (int)EngineState.Streaming;
-            int patience = s.LastState == (int)EngineState.Seeding ? s.StartMs : s.TimeoutMs;
+            // a seeding device is verifying its sensor after a start: it may say nothing for longer
+            int patience = quiet && s.LastState == (int)EngineState.Seeding ? s.StartMs : s.TimeoutMs;
             if (quiet && now - lastData >= patience)
             {
                 throw s.Stopped($"no DATA for {patience / 1000.0:0.#} s after {before + got:N0} of {total:N0} bytes");
             }
 
-            if (now - last >= (quiet ? patience : s.TimeoutMs))
+            if (now - last >= patience)
             {
-                throw new DeviceException(QrngCli.Timeout, $"{s.Name}: no answer for {(quiet ? patience : s.TimeoutMs) / 1000.0:0.#} s after {before + got:N0} of {total:N0} bytes{(cancelSeq >= 0 ? " (not even to CANCEL)" : "")}");
+                throw new DeviceException(QrngCli.Timeout, $"{s.Name}: no answer for {patience / 1000.0:0.#} s after {before + got:N0} of {total:N0} bytes{(cancelSeq >= 0 ? " (not even to CANCEL)" : "")}");
             }
 
             if (cancelSeq < 0 && !quiet && now - last >= s.ProbeMs)
@@ -67,7 +68,7 @@ internal sealed class ReadRequest(DeviceSession session)
                 continue;
             }
 
-            long wait = Math.Max(1, Math.Min(200, (quiet ? lastData : last) + (quiet ? patience : cancelSeq < 0 ? s.ProbeMs : s.TimeoutMs) - now));
+            long wait = Math.Max(1, Math.Min(200, (quiet ? lastData : last) + (quiet || cancelSeq >= 0 ? patience : s.ProbeMs) - now));
             ReplyFrame f = s.Next((int)wait);
             if (f == null)
             {
