@@ -57,6 +57,8 @@ namespace Qrng.Emulator
         private ushort[] _y = new ushort[0];
         private byte[] _fifo = new byte[0];
         private byte[][] _replay = new byte[0][];
+        private byte[][] _partial = new byte[0][];
+        private int _partialFilled, _partialNext, _partialPercent = 50;
         private byte[] _log = new byte[3 * 1024];
         private int _replayFilled, _replayNext;
         private int _fifoLength, _fifoStored, _readPointer, _sccbAddress, _bank;
@@ -121,6 +123,28 @@ namespace Qrng.Emulator
                 _replayFilled = 0;
                 _replayNext = 0;
             }
+        }
+
+        /// <summary>
+        /// The first <see cref="PartialReplayPercent"/> % of every frame's FIFO bytes (its top rows) come from a cycle of
+        /// the last K captures of that part (a FIFO whose write pointer wraps inside the frame); the rest is fresh.
+        /// </summary>
+        public int PartialReplayCycle
+        {
+            get { return _partial.Length; }
+            set
+            {
+                _partial = new byte[value < 0 ? 0 : value][];
+                _partialFilled = 0;
+                _partialNext = 0;
+            }
+        }
+
+        /// <summary>The share of each frame, in percent, that <see cref="PartialReplayCycle"/> replays (default 50).</summary>
+        public int PartialReplayPercent
+        {
+            get { return _partialPercent; }
+            set { _partialPercent = value < 1 ? 1 : value > 100 ? 100 : value; }
         }
 
         /// <summary>Each pixel averaged with its neighbour after the ADC (the noise halves; a scaler that averages).</summary>
@@ -563,12 +587,34 @@ namespace Qrng.Emulator
             }
 
             Render();
+            ReplayPart();
             if (_replay.Length > 0 && _replayFilled < _replay.Length)
             {
                 byte[] copy = new byte[_fifoStored];
                 Array.Copy(_fifo, 0, copy, 0, _fifoStored);
                 _replay[_replayFilled++] = copy;
             }
+        }
+
+        private void ReplayPart()
+        {
+            int part = (int)((long)_fifoStored * _partialPercent / 100);
+            if (_partial.Length == 0 || part == 0)
+            {
+                return;
+            }
+
+            if (_partialFilled < _partial.Length)
+            {
+                byte[] copy = new byte[part];                 // the first captures are fresh, and kept
+                Array.Copy(_fifo, 0, copy, 0, part);
+                _partial[_partialFilled++] = copy;
+                return;
+            }
+
+            byte[] old = _partial[_partialNext];
+            Array.Copy(old, 0, _fifo, 0, old.Length < part ? old.Length : part);
+            _partialNext = (_partialNext + 1) % _partial.Length;
         }
 
         /// <summary>What the chip sends to the FIFO for its current registers.</summary>

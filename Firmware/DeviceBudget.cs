@@ -52,7 +52,7 @@ namespace Qrng.Firmware
             long burst = pixels < 4096 ? pixels : 4096;
             long bytes = FixedBytes
                 + (pixels * (BytesPerPixel - 2)) + (2 * (burst + 1))           // the burst buffers cap at 4 KiB
-                + (config.Mode == OutputMode.Drbg ? config.OutputBytesPerFrame : 32 + (pixels / 4))   // full entropy: a frame of symbols
+                + (config.Mode == OutputMode.Drbg ? config.OutputBytesPerFrame : 32 + (config.HeldFrames * (pixels / 4)))   // full entropy: a dither block of symbols
                 + (config.AptWindow / 4) + (8L * config.ReplayFrames) + 512   // pool staging, fingerprints, seed buffers
                 + (2 * Qrng.Firmware.Protocol.CharacterizeOperation.Bins) + 64;             // CHARACTERIZE's histogram, while it runs
             return bytes > int.MaxValue / 2 ? int.MaxValue / 2 : (int)bytes;

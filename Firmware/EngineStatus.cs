@@ -115,6 +115,11 @@ namespace Qrng.Firmware
         HealthTestRate = 19,
         /// <summary>A real sensor on the paper's default configuration: it streams only with a calibration record of its own.</summary>
         Uncalibrated = 20,
+        /// <summary>
+        /// The frame's light did not follow the LED's secret dither over a block (Detail = 0 the whole frame, k the k-th
+        /// row band from the top): old data, whole or in part, from the sensor path (DitherCheck).
+        /// </summary>
+        LightNotFollowed = 21,
     }
 
     /// <summary>Counters and the last fault. Plain fields, updated without allocation on the healthy path.</summary>
@@ -140,6 +145,10 @@ namespace Qrng.Firmware
         public long NoiseBlocks;
         /// <summary>The last completed shot-noise block's observed/predicted variance, percent.</summary>
         public int NoiseRatioPercent;
+        public long DitherBlocks;
+        public long DitherFailures;
+        /// <summary>The last completed dither block's worst part: its residuals' χ²/ν in percent of the bound (a pass is at most 100).</summary>
+        public int DitherRatioPercent;
         public long SensorErrors;
         public long RctFailures;
         public long AptFailures;
@@ -178,6 +187,8 @@ namespace Qrng.Firmware
             FramesOutOfWindow = old.FramesOutOfWindow;
             NoiseFailures = old.NoiseFailures;
             NoiseBlocks = old.NoiseBlocks;
+            DitherBlocks = old.DitherBlocks;
+            DitherFailures = old.DitherFailures;
             SensorErrors = old.SensorErrors;
             RctFailures = old.RctFailures;
             AptFailures = old.AptFailures;
@@ -221,6 +232,9 @@ namespace Qrng.Firmware
                 case Fault.LedTooBright: return "LED off and the frame still too bright (mean " + detail + "): light leak, LED stuck on, or a saturated sensor";
                 case Fault.StartupRetries: return "the start-up test failed " + detail + " times in a row";
                 case Fault.Uncalibrated: return "uncalibrated sensor: run qrng calibrate (docs/calibration.md); the paper default describes the paper's chip, not this board's sensor";
+                case Fault.LightNotFollowed:
+                    return "light in " + (detail == 0 ? "the whole frame" : "row band " + detail) + " did not follow the LED's dither: "
+                        + "old data from the sensor path (its FIFO serving old frames, whole or in part)";
                 case Fault.HealthTestRate:
                     return "SP 800-90B continuous tests failed " + detail + " times within 2^alpha symbols: more than the claimed "
                         + "entropy explains (a biased or failing source?)";

@@ -39,6 +39,10 @@ namespace Qrng.Firmware
         public int NoiseBlock = 1024;
         // pairs of passing blocks pooled before the first output after a start or a failed block (0: one block)
         public int NoiseVerify = 65536;
+        public int DitherPermille = 40;            // LED duty dithered by up to ±4 % a frame from a secret sequence (0: no dither check)
+        public int DitherFrames = 8;               // frames per dither block: the frame and its row bands must follow the dither
+        public int DitherParts = 8;                // row bands judged besides the whole frame (at most the frame's rows)
+        public int DitherJitterPpm = 1000;         // light jitter per frame beyond shot noise (PWM periods cut by the exposure, LED drift)
         public int NoiseGainMilli = 819;           // K = 0.8192 ADC codes per electron (paper Fig. 2)
         public int NoiseOffsetMilli = -13600;      // mu_r (paper Table I, pixel 1)
         public int NoiseSigmaMilli = 210;          // sigma_r (paper Table I, pixel 1)
@@ -110,6 +114,18 @@ namespace Qrng.Firmware
             get { return NPlus >= 0 ? NPlus : Scaled(); }
         }
 
+        /// <summary>Row bands the dither check judges: health.dither_parts, at most one per row.</summary>
+        public int EffectiveDitherParts
+        {
+            get { return DitherParts < Height ? DitherParts : (Height > 0 ? Height : 1); }
+        }
+
+        /// <summary>Frames whose symbols wait for one verdict of the dither check (1 with the check off).</summary>
+        public int HeldFrames
+        {
+            get { return DitherPermille > 0 ? DitherFrames : 1; }
+        }
+
         private int Scaled()
         {
             int n = PixelCount / 64;
@@ -174,7 +190,9 @@ namespace Qrng.Firmware
                 + "health.startup_symbols = " + StartupSymbols + "\n" + "health.pixel_repeat_cutoff = " + PixelRepeatCutoff + "\n"
                 + "health.replay_frames = " + ReplayFrames + "\n" + "health.seed_margin_percent = " + SeedMarginPercent + "\n"
                 + "health.startup_retries = " + StartupRetries + "\n" + "health.persistent_frames = " + PersistentFrames + "\n"
-                + "health.noise_block = " + NoiseBlock + "\n" + "health.noise_verify = " + NoiseVerify + "\n" + "noise.k_milli = " + NoiseGainMilli + "\n" + "noise.mu_r_milli = " + NoiseOffsetMilli + "\n"
+                + "health.noise_block = " + NoiseBlock + "\n" + "health.noise_verify = " + NoiseVerify + "\n"
+                + "health.dither_permille = " + DitherPermille + "\n" + "health.dither_frames = " + DitherFrames + "\n"
+                + "health.dither_parts = " + DitherParts + "\n" + "health.dither_jitter_ppm = " + DitherJitterPpm + "\n" + "noise.k_milli = " + NoiseGainMilli + "\n" + "noise.mu_r_milli = " + NoiseOffsetMilli + "\n"
                 + "noise.sigma_r_milli = " + NoiseSigmaMilli + "\n" + "noise.quantum = " + NoiseQuantum + "\n"
                 + "sensor.width = " + Width + "\n" + "sensor.height = " + Height + "\n" + "sensor.exposure = " + Exposure + "\n"
                 + "led.target_mean = " + LedTargetMean + "\n" + "led.min_mean = " + LedMinMean + "\n" + "led.max_mean = " + LedMaxMean + "\n"
@@ -236,6 +254,10 @@ namespace Qrng.Firmware
                 case "health.persistent_frames": PersistentFrames = v; break;
                 case "health.noise_block": NoiseBlock = v; break;
                 case "health.noise_verify": NoiseVerify = v; break;
+                case "health.dither_permille": DitherPermille = v; break;
+                case "health.dither_frames": DitherFrames = v; break;
+                case "health.dither_parts": DitherParts = v; break;
+                case "health.dither_jitter_ppm": DitherJitterPpm = v; break;
                 case "noise.k_milli": NoiseGainMilli = v; break;
                 case "noise.mu_r_milli": NoiseOffsetMilli = v; break;
                 case "noise.sigma_r_milli": NoiseSigmaMilli = v; break;
@@ -354,6 +376,10 @@ namespace Qrng.Firmware
             Check(PersistentFrames >= 10 && PersistentFrames <= 100000, "health.persistent_frames in 10..100000");
             Check(NoiseBlock == 0 || (NoiseBlock >= 256 && NoiseBlock <= 1048576), "health.noise_block: 0 (off) or 256..1048576 pixel pairs");
             Check(NoiseVerify >= 0 && NoiseVerify <= 16777216, "health.noise_verify in 0..16777216 pixel pairs");
+            Check(DitherPermille >= 0 && DitherPermille <= 200, "health.dither_permille in 0..200 (0: no dither check)");
+            Check(DitherFrames >= 4 && DitherFrames <= 64, "health.dither_frames in 4..64");
+            Check(DitherParts >= 1 && DitherParts <= 32, "health.dither_parts in 1..32");
+            Check(DitherJitterPpm >= 0 && DitherJitterPpm <= 100000, "health.dither_jitter_ppm in 0..100000");
             Check(NoiseGainMilli >= 10 && NoiseGainMilli <= 100000, "noise.k_milli in 10..100000 (K from 0.01 to 100 codes per electron)");
             Check(NoiseOffsetMilli >= -1023000 && NoiseOffsetMilli <= 1023000, "noise.mu_r_milli within +-1023000");
             Check(NoiseSigmaMilli >= 0 && NoiseSigmaMilli <= 100000, "noise.sigma_r_milli in 0..100000");

@@ -9,9 +9,9 @@ namespace Qrng.Firmware
     /// <summary>
     /// The entropy pipeline, one frame per <see cref="Step"/>, in the order a frame flows (Firmware/Pipeline/):
     /// capture → the frame checks' pass (<see cref="FrameChecks"/>) → the LED loop (<see cref="LightControl"/>) →
-    /// light, staleness and shot-noise verdicts, bad pixels (<see cref="PixelWatch"/>, <see cref="NoiseCheck"/>) → the
-    /// symbols' pass through the SP 800-90B tests (<see cref="SymbolTests"/>) into the pool (<see cref="EntropyPool"/>)
-    /// → seeding and output (<see cref="DrbgOutput"/>). Any fault stops output until a fresh start-up test has passed
+    /// light, staleness, shot-noise and dither verdicts, bad pixels (<see cref="PixelWatch"/>, <see cref="NoiseCheck"/>,
+    /// <see cref="DitherCheck"/>) → the symbols' pass through the SP 800-90B tests (<see cref="SymbolTests"/>) into the
+    /// pool (<see cref="EntropyPool"/>) → seeding and output (<see cref="DrbgOutput"/>). Any fault stops output until a fresh start-up test has passed
     /// and the DRBG has been reseeded with entropy committed after it; entropy and raw pixel buffers are cleared on
     /// every fault. Faults that keep coming are persistent (<see cref="EngineState.Error"/>): the engine pauses, then
     /// starts over from the sensor. Buffers are allocated here, once; a healthy frame allocates nothing.
@@ -26,6 +26,9 @@ namespace Qrng.Firmware
         private readonly FrameChecks _checks;
         private readonly LightControl _light;
         private readonly NoiseCheck _noise;
+        private readonly LightChallenge _challenge;
+        private readonly DitherCheck _dither;
+        private readonly byte[] _rekey = new byte[32];
         private readonly EntropyPool _pool;
         private readonly SymbolTests _symbols;
         private readonly DrbgOutput _drbg;
@@ -34,8 +37,8 @@ namespace Qrng.Firmware
         private IRawSink _raw;
         private ICharacterizeSink _characterize;
         private bool _characterizeFromError;
-        private bool _sensorReady, _havePrevious, _noiseBlockPassed;
-        private int _startupFailures, _faultRun, _errorsInARow, _pauseTicks;
+        private bool _sensorReady, _havePrevious, _noiseBlockPassed, _ditherBlockPassed;
+        private int _startupFailures, _faultRun, _errorsInARow, _pauseTicks, _ditherRun;
         private readonly long[] _failureAt;                 // symbol positions of the last continuous-test failures (a ring)
         private readonly long _failureSpan;
         private int _failureNext, _failureCount;
@@ -60,12 +63,16 @@ namespace Qrng.Firmware
             _checks = new FrameChecks(config, _watch);
             Status = new EngineStatus();
             Status.Uncalibrated = config.CalibrationDate == 0;
-            _light = new LightControl(led, config);
+            _challenge = new LightChallenge(personalization);
+            _light = new LightControl(led, config, _challenge);
+            _dither = new DitherCheck(config);
             Status.LedDuty = _light.Duty;
             _noise = new NoiseCheck(config);
             _drbg = new DrbgOutput(config, personalization);
-            // full-entropy mode turns every committed symbol into output: the pool holds a frame's worth, not one seed's
-            int committed = config.Mode == OutputMode.FullEntropy && (config.PixelCount / 4) > _drbg.MaxTakeBytes ? config.PixelCount / 4 : _drbg.MaxTakeBytes;
+            // full-entropy mode turns every committed symbol into output: the pool holds a dither block's frames (they
+            // wait for its verdict), not one seed's
+            int frames = config.HeldFrames * (config.PixelCount / 4);
+            int committed = config.Mode == OutputMode.FullEntropy && frames > _drbg.MaxTakeBytes ? frames : _drbg.MaxTakeBytes;
             _pool = new EntropyPool(committed, config.AptWindow);
             _symbols = new SymbolTests(config, _watch, _pool);
             FailureRateCutoff = HealthMath.FailureRateCutoff(config.AlphaExponent, config.AptWindow);
@@ -227,7 +234,9 @@ namespace Qrng.Firmware
             s.FrameBytes = _sensor.FrameBytes;
 
             s.Frames++;
+            int duty = _light.Applied;                            // the duty this frame was captured at
             _checks.Scan(_frame, _previous, _havePrevious);
+            _challenge.Absorb(_checks.H1, _checks.H2);
             s.LastLow = _checks.Low;
             s.LastHigh = _checks.High;
             s.LastMean = _checks.Mean;
@@ -240,7 +249,7 @@ namespace Qrng.Firmware
                 return;
             }
 
-            if (!FrameHealthy())
+            if (!FrameHealthy(duty))
             {
                 return;
             }
@@ -269,6 +278,12 @@ namespace Qrng.Firmware
                 _noiseBlockPassed = false;
             }
 
+            if (_ditherBlockPassed || !_dither.Enabled)
+            {
+                _pool.DitherBlockPassed();
+                _ditherBlockPassed = false;
+            }
+
             if (_symbols.StartupJustPassed)
             {
                 s.StartupTestsPassed++;
@@ -289,7 +304,7 @@ namespace Qrng.Firmware
         }
 
         /// <summary>Light, staleness and noise verdicts in the order that names a fault's real cause. False: discarded.</summary>
-        private bool FrameHealthy()
+        private bool FrameHealthy(int duty)
         {
             EngineStatus s = Status;
             FrameChecks c = _checks;
@@ -348,6 +363,30 @@ namespace Qrng.Firmware
                 }
             }
 
+            if (_dither.Enabled)
+            {
+                int ratio = _dither.Add(duty, c.PartSums, c.PartPixels);
+                if (ratio >= 0)
+                {
+                    s.DitherBlocks++;
+                    s.DitherRatioPercent = ratio;
+                    if (_dither.Failed)
+                    {
+                        s.DitherFailures++;
+                        // blocks, not frames, in a row: the frames between two failed blocks pass the other checks
+                        if (++_ditherRun >= _cfg.PersistentFrames)
+                        {
+                            return EnterError(Fault.LightNotFollowed, _dither.FailedPart);
+                        }
+
+                        return Restart(Fault.LightNotFollowed, _dither.FailedPart);
+                    }
+
+                    _ditherRun = 0;
+                    _ditherBlockPassed = true;
+                }
+            }
+
             return true;
         }
 
@@ -368,6 +407,10 @@ namespace Qrng.Firmware
 
                     if (_drbg.Seed(_pool, s))
                     {
+                        // the dither's key chain takes DRBG output: from now on the sequence is secret too
+                        _drbg.Nonce(_rekey, 0, _rekey.Length);
+                        _challenge.Rekey(_rekey, _rekey.Length);
+                        Array.Clear(_rekey, 0, _rekey.Length);
                         s.State = EngineState.Streaming;
                         _startupFailures = 0;
                         _errorsInARow = 0;
@@ -528,6 +571,7 @@ namespace Qrng.Firmware
             _symbols.Reset();
             _pool.Clear();
             _noiseBlockPassed = false;
+            _ditherBlockPassed = false;                           // the open block goes on: its verdict covers the frames after the restart
             Array.Clear(_frame, 0, _frame.Length);
             Array.Clear(_previous, 0, _previous.Length);
             _watch.ClearRuns();
@@ -574,6 +618,8 @@ namespace Qrng.Firmware
             _sensorReady = false;
             _startupFailures = 0;
             _faultRun = 0;
+            _ditherRun = 0;
+            _dither.Reset();
             _failureCount = 0;                                    // after the pause the source is judged afresh
             _watch.Reset();
             _noise.Restart();

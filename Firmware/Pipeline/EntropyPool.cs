@@ -2,15 +2,15 @@ namespace Qrng.Firmware.Pipeline
 {
     /// <summary>
     /// Credited symbols waiting for the DRBG (frame step 5), packed four to a byte, first symbol in the high bits. A
-    /// symbol enters as staged and becomes committed only when both judgements that cover it have passed: the
-    /// adaptive proportion window that contains it (SP 800-90B §4.4.2 judges windows, not symbols) and the shot-noise
-    /// block that contains its frame (the check judges blocks of frames); only committed symbols are taken. Any fault
-    /// drops the staged and the committed symbols alike.
+    /// symbol enters as staged and becomes committed only when every judgement that covers it has passed: the
+    /// adaptive proportion window that contains it (SP 800-90B §4.4.2 judges windows, not symbols), the shot-noise
+    /// block and the dither block that contain its frame (those checks judge blocks of frames); only committed symbols
+    /// are taken. Any fault drops the staged and the committed symbols alike.
     /// </summary>
     public sealed class EntropyPool
     {
         private readonly byte[] _pool;
-        private int _symbols, _aptPassed, _committed;
+        private int _symbols, _aptPassed, _noisePassed, _ditherPassed, _committed;
 
         /// <param name="committedBytes">the most committed bytes the DRBG ever takes at once</param>
         /// <param name="stagedSymbols">room for one adaptive proportion window of staged symbols</param>
@@ -19,13 +19,13 @@ namespace Qrng.Firmware.Pipeline
             _pool = new byte[committedBytes + ((stagedSymbols + 3) / 4) + 1];
         }
 
-        /// <summary>Committed symbols: their APT window and their shot-noise block have passed.</summary>
+        /// <summary>Committed symbols: their APT window, their shot-noise block and their dither block have passed.</summary>
         public int Committed
         {
             get { return _committed; }
         }
 
-        /// <summary>Staged symbols: waiting for their APT window or their shot-noise block.</summary>
+        /// <summary>Staged symbols: waiting for their APT window, their shot-noise block or their dither block.</summary>
         public int Staged
         {
             get { return _symbols - _committed; }
@@ -54,15 +54,31 @@ namespace Qrng.Firmware.Pipeline
         public void AptWindowPassed()
         {
             _aptPassed = _symbols;
+            Commit();
         }
 
-        /// <summary>
-        /// A shot-noise block passed, and it covers every frame staged so far (or the check is off): the symbols whose
-        /// APT window has passed are committed.
-        /// </summary>
+        /// <summary>A shot-noise block passed that covers every frame staged so far (or the check is off).</summary>
         public void NoiseBlockPassed()
         {
-            _committed = _aptPassed;
+            _noisePassed = _symbols;
+            Commit();
+        }
+
+        /// <summary>A dither block passed that covers every frame staged so far (or the check is off).</summary>
+        public void DitherBlockPassed()
+        {
+            _ditherPassed = _symbols;
+            Commit();
+        }
+
+        private void Commit()
+        {
+            int c = _aptPassed < _noisePassed ? _aptPassed : _noisePassed;
+            c = c < _ditherPassed ? c : _ditherPassed;
+            if (c > _committed)
+            {
+                _committed = c;
+            }
         }
 
         /// <summary>Moves the first into.Length bytes (4 symbols each) of committed symbols into <paramref name="into"/>.</summary>
@@ -75,6 +91,8 @@ namespace Qrng.Firmware.Pipeline
             System.Array.Clear(_pool, _pool.Length - bytes, bytes);
             _symbols -= taken;
             _aptPassed -= taken;
+            _noisePassed -= taken;
+            _ditherPassed -= taken;
             _committed -= taken;
         }
 
@@ -84,6 +102,8 @@ namespace Qrng.Firmware.Pipeline
             System.Array.Clear(_pool, 0, _pool.Length);
             _symbols = 0;
             _aptPassed = 0;
+            _noisePassed = 0;
+            _ditherPassed = 0;
             _committed = 0;
         }
     }

@@ -4,13 +4,15 @@ namespace Qrng.Firmware.Pipeline
     /// The frame checks' one pass over the pixels (frame step 2), fused because a pass of its own per check would cost
     /// the interpreter a pass per pixel each: T±/N± counts and the light mean over unmasked pixels, the stale-frame
     /// fingerprint over all raw pixels (<see cref="ReplayDetector"/>), the shot-noise sums against the previous
-    /// healthy frame (<see cref="NoiseCheck"/>), and the out-of-range runs of <see cref="PixelWatch"/>. The engine
+    /// healthy frame (<see cref="NoiseCheck"/>), the sums of the row bands (<see cref="DitherCheck"/>), and the
+    /// out-of-range runs of <see cref="PixelWatch"/>. The engine
     /// judges the results in the order that names a fault's real cause (light first, then staleness, then noise).
     /// </summary>
     public sealed class FrameChecks
     {
         private readonly int _pixels, _tMinus, _tPlus;
         private readonly PixelWatch _watch;
+        private readonly int[] _partEnd;
         private ReplayDetector _replay;
 
         public FrameChecks(FirmwareConfig config, PixelWatch watch)
@@ -20,6 +22,15 @@ namespace Qrng.Firmware.Pipeline
             _tPlus = config.TPlus;
             _watch = watch;
             _replay = new ReplayDetector(config.ReplayFrames);
+            int parts = config.EffectiveDitherParts;
+            _partEnd = new int[parts];
+            for (int p = 0; p < parts; p++)
+            {
+                _partEnd[p] = ((p + 1) * config.Height / parts) * config.Width;      // bands of whole rows, top first
+            }
+
+            PartSums = new long[parts];
+            PartPixels = new int[parts];
             NMinus = config.EffectiveNMinus;
             NPlus = config.EffectiveNPlus;
             MinMean = config.LedMinMean;
@@ -60,6 +71,12 @@ namespace Qrng.Firmware.Pipeline
         public long SumD;
         public long SumD2;
         public long SumZ;
+        /// <summary>Per row band: the sum of its unmasked pixels and their number.</summary>
+        public readonly long[] PartSums;
+        public readonly int[] PartPixels;
+        /// <summary>The frame's fingerprint (its two hashes).</summary>
+        public uint H1;
+        public uint H2;
 
         public bool LightInWindow
         {
@@ -81,51 +98,61 @@ namespace Qrng.Firmware.Pipeline
             int low = 0, high = 0, used = 0, pairs = 0;
             long sum = 0, sumD = 0, sumD2 = 0, sumZ = 0;
             uint h1 = ReplayDetector.Seed1, h2 = ReplayDetector.Seed2;
-            for (int i = 0; i < n; i++)
+            int[] partEnd = _partEnd;
+            int i = 0;
+            for (int part = 0; part < partEnd.Length; part++)
             {
-                int z = frame[i];
-                h1 = (h1 ^ (uint)z) * 16777619u;                              // FNV-1a
-                h2 = (h2 ^ ((uint)z * 0xCC9E2D51u)) * 0x1B873593u;               // a second, independent mix
-                h2 = (h2 << 13) | (h2 >> 19);
-                if (masked[i])
+                long partStart = sum;
+                int usedStart = used;
+                for (int end = partEnd[part]; i < end; i++)
                 {
-                    continue;
+                    int z = frame[i];
+                    h1 = (h1 ^ (uint)z) * 16777619u;                              // FNV-1a
+                    h2 = (h2 ^ ((uint)z * 0xCC9E2D51u)) * 0x1B873593u;               // a second, independent mix
+                    h2 = (h2 << 13) | (h2 >> 19);
+                    if (masked[i])
+                    {
+                        continue;
+                    }
+
+                    used++;
+                    sum += z;
+                    if (z < tMinus || z > tPlus)
+                    {
+                        if (z < tMinus)
+                        {
+                            low++;
+                        }
+                        else
+                        {
+                            high++;
+                        }
+
+                        if (outOfRange[i] < 255)
+                        {
+                            outOfRange[i]++;
+                        }
+
+                        continue;
+                    }
+
+                    outOfRange[i] = 0;
+                    if (paired)
+                    {
+                        int p = previous[i];
+                        if (p >= tMinus && p <= tPlus)
+                        {
+                            int d = z - p;
+                            sumD += d;
+                            sumD2 += d * d;
+                            sumZ += z + p;
+                            pairs++;
+                        }
+                    }
                 }
 
-                used++;
-                sum += z;
-                if (z < tMinus || z > tPlus)
-                {
-                    if (z < tMinus)
-                    {
-                        low++;
-                    }
-                    else
-                    {
-                        high++;
-                    }
-
-                    if (outOfRange[i] < 255)
-                    {
-                        outOfRange[i]++;
-                    }
-
-                    continue;
-                }
-
-                outOfRange[i] = 0;
-                if (paired)
-                {
-                    int p = previous[i];
-                    if (p >= tMinus && p <= tPlus)
-                    {
-                        int d = z - p;
-                        sumD += d;
-                        sumD2 += d * d;
-                        sumZ += z + p;
-                        pairs++;
-                    }
-                }
+                PartSums[part] = sum - partStart;
+                PartPixels[part] = used - usedStart;
             }
 
             Low = low;
@@ -135,6 +162,8 @@ namespace Qrng.Firmware.Pipeline
             SumD = sumD;
             SumD2 = sumD2;
             SumZ = sumZ;
+            H1 = h1;
+            H2 = h2;
             ReplayDistance = _replay.Check(h1, h2);
         }
     }

@@ -7,17 +7,22 @@ namespace Qrng.Firmware.Pipeline
     /// light itself (mean ∝ duty: duty × (target / mean − 1)) and applied led.gain % per frame, so the loop settles
     /// for any sensor sensitivity (gain × sensitivity never exceeds the stable range); with no light to estimate from
     /// it moves proportionally to the full range. A duty limit reached with the light still wrong for
-    /// health.persistent_frames frames in a row is a persistent failure, named by direction.
+    /// health.persistent_frames frames in a row is a persistent failure, named by direction. Each frame the LED gets the
+    /// loop's duty dithered by up to ±health.dither_permille from <see cref="LightChallenge"/> (the estimate uses the
+    /// duty applied, so the dither does not disturb the loop); <see cref="DitherCheck"/> verifies the light follows it.
     /// </summary>
     public sealed class LightControl
     {
         private readonly IPwmOutput _led;
-        private readonly int _target, _min, _max, _gain, _limitFrames, _initial;
+        private readonly LightChallenge _challenge;
+        private readonly int _target, _min, _max, _gain, _limitFrames, _initial, _dither;
         private int _duty, _limitRun;
 
-        public LightControl(IPwmOutput led, FirmwareConfig config)
+        public LightControl(IPwmOutput led, FirmwareConfig config, LightChallenge challenge)
         {
             _led = led;
+            _challenge = challenge;
+            _dither = config.DitherPermille;
             _target = config.LedTargetMean;
             _min = config.LedMinMean;
             _max = config.LedMaxMean;
@@ -27,10 +32,14 @@ namespace Qrng.Firmware.Pipeline
             Reset();
         }
 
+        /// <summary>The loop's duty, 0..10000 (without the dither).</summary>
         public int Duty
         {
             get { return _duty; }
         }
+
+        /// <summary>The duty on the LED now: what the next frame is captured at.</summary>
+        public int Applied { get; private set; }
 
         /// <summary>At a duty limit (0 or 10000) with the frame mean still outside the LED window.</summary>
         public bool AtLimit { get; private set; }
@@ -38,19 +47,19 @@ namespace Qrng.Firmware.Pipeline
         /// <summary>Switches the LED off without forgetting the loop's duty (a restart of the noise source).</summary>
         public void Off()
         {
-            _led.SetDuty(0);
+            Set(0);
         }
 
         /// <summary>The LED at <paramref name="duty"/> without touching the loop's duty (the sensor measured on request).</summary>
         public void Hold(int duty)
         {
-            _led.SetDuty(duty);
+            Set(duty);
         }
 
         /// <summary>The LED back at the loop's duty after <see cref="Off"/> or <see cref="Hold"/>.</summary>
         public void Resume()
         {
-            _led.SetDuty(_duty);
+            Set(Dithered());
         }
 
         /// <summary>Back to the initial duty (after a persistent failure, before the sensor is tried again).</summary>
@@ -59,7 +68,7 @@ namespace Qrng.Firmware.Pipeline
             _duty = _initial;
             _limitRun = 0;
             AtLimit = false;
-            _led.SetDuty(_duty);
+            Set(Dithered());
         }
 
         /// <summary>
@@ -68,11 +77,12 @@ namespace Qrng.Firmware.Pipeline
         /// </summary>
         public Fault Update(int mean)
         {
-            int error = _target - mean;
+            int error = _target - mean, applied = Applied;
             long step;
-            if (mean > 8 && _duty > 0)
+            if (mean > 8 && applied > 0)
             {
-                step = (long)error * _duty * _gain / (100L * mean);        // mean ∝ duty: the duty that gives the target
+                // mean ∝ duty: applied × target / mean gives the target; the step is led.gain % of the way there
+                step = (((long)applied * _target) - ((long)_duty * mean)) * _gain / (100L * mean);
             }
             else
             {
@@ -98,10 +108,10 @@ namespace Qrng.Firmware.Pipeline
             bool dark = duty == 10000 && mean < _min, bright = duty == 0 && mean > _max;
             AtLimit = dark || bright;
             _limitRun = AtLimit ? _limitRun + 1 : 0;
-            if (duty != _duty)
+            if (duty != _duty || _dither > 0)
             {
                 _duty = duty;
-                _led.SetDuty(duty);
+                Set(Dithered());
             }
 
             if (_limitRun >= _limitFrames)
@@ -110,6 +120,24 @@ namespace Qrng.Firmware.Pipeline
             }
 
             return Fault.None;
+        }
+
+        /// <summary>The loop's duty with the next dither applied: ×(1 + dither × (2u − 255) / 255), u the challenge byte.</summary>
+        private int Dithered()
+        {
+            if (_dither == 0)
+            {
+                return _duty;
+            }
+
+            long d = _duty + ((long)_duty * _dither * ((2 * _challenge.Next()) - 255) / (255L * 1000));
+            return d < 0 ? 0 : d > 10000 ? 10000 : (int)d;
+        }
+
+        private void Set(int duty)
+        {
+            Applied = duty;
+            _led.SetDuty(duty);
         }
     }
 }

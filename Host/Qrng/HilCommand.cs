@@ -41,7 +41,7 @@ public sealed class HilRun
     /// <summary>STATUS keys the run reads (docs/protocol.md lists them all).</summary>
     private static readonly string[] StatusKeys =
         ["state_name", "healthy", "fault", "fault_text", "reason", "frames", "frames_passed", "frames_failed_low", "frames_failed_high",
-         "frames_replayed", "noise_failures", "rct_failures", "apt_failures", "startup_failures", "sensor_errors", "masked_pixels",
+         "frames_replayed", "noise_failures", "dither_blocks", "dither_failures", "rct_failures", "apt_failures", "startup_failures", "sensor_errors", "masked_pixels",
          "led_duty", "led_at_limit", "frame_mean", "reseeds", "bytes_out"];
 
     private static readonly string[] InfoKeys =
@@ -437,6 +437,10 @@ public sealed class HilRun
             $"repetition count failures {L("rct_failures")}, adaptive proportion failures {L("apt_failures")}, start-up test failures {L("startup_failures")}; "
             + $"fewer than {cutoff} pass (α = 2^-{alpha} allows about one false alarm per 2^{alpha} symbols)");
         Add(P, "shot-noise test", L("noise_failures") == 0, $"{L("noise_failures")} failures in {L("noise_blocks")} blocks (pixel noise {V(status, "noise_ratio_percent")} % of the model)");
+        long ditherBlocks = L("dither_blocks"), ditherFailures = L("dither_failures");
+        Add(P, "LED dither test", ditherBlocks > 0 && ditherFailures == 0, ditherBlocks > 0
+            ? $"{ditherFailures} failures in {ditherBlocks:N0} blocks (worst part of the last {V(status, "dither_ratio_percent")} % of its bound)"
+            : "no dither block judged (health.dither_permille = 0, or firmware before it): old data from the FIFO would go unnoticed");
         Add(P, "frames", frames > 0 && low + high + L("frames_replayed") == 0,
             $"{frames:N0} frames, {L("frames_passed"):N0} passed; T- failures {low}, T+ failures {high}, replayed {L("frames_replayed")}, out of window {V(status, "frames_out_of_window")}");
         Add(P, "sensor", L("sensor_errors") == 0, $"{L("sensor_errors")} sensor errors");

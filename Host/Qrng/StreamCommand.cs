@@ -222,6 +222,7 @@ public static class StreamCommand
         Row("sensor errors", s.SensorErrors.ToString());
         Row("pixels masked (stuck / dead or hot)", $"{s.MaskedPixels} ({s.StuckPixels} / {s.BadPixels})");
         Row("shot-noise blocks / last ratio", $"{s.NoiseBlocks} / {s.NoiseRatioPercent / 100.0:0.00}");
+        Row("LED dither blocks / failed / last worst", $"{s.DitherBlocks} / {s.DitherFailures} / {s.DitherRatioPercent} % of the bound");
         Row("SP 800-90B RCT / APT failures", $"{s.RctFailures} / {s.AptFailures} (cutoffs {b.Engine.RctCutoff} / {b.Engine.AptCutoff})");
         Row("start-up tests passed", s.StartupTestsPassed.ToString());
         Row("DRBG instantiations / reseeds", $"{s.Instantiations} / {s.Reseeds:N0}");

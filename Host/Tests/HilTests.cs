@@ -35,6 +35,7 @@ namespace Qrng.Host.Tests
             ["no-init"] = "sensor not configured",
             ["dsp-on"] = "smoothed by the sensor's DSP",
             ["bias"] = "biased ADC bits",
+            ["partial-replay"] = "did not follow the LED's dither",
         };
 
         public static TheoryData<string> Knobs() => new(VirtualArduCam.Knobs);

@@ -326,6 +326,7 @@ namespace Qrng.Host.Tests
         [InlineData("frozen", "the sensor's FIFO is frozen")]
         [InlineData("replay", "the one 2 frames before (the sensor's FIFO replays old frames)")]
         [InlineData("replay:5", "the one 5 frames before")]
+        [InlineData("partial-replay", "did not follow the LED's dither")]
         [InlineData("averaging", "too little: pixels averaged or smoothed")]
         [InlineData("gain", "too much: digital gain")]
         [InlineData("no-init", "sensor not configured: DSP bank register 0x2C reads 0x00 after 0xFF was written (power-on defaults?)")]

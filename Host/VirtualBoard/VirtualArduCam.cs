@@ -116,28 +116,46 @@ public sealed class VirtualArduCam : ArduCamModule
 
     /// <summary>The fault knobs by name (what `qrng stream --fault` takes and the tests switch); NAME:N sets a count where one applies.</summary>
     public static readonly string[] Knobs =
-        ["led-dead", "led-saturated", "frozen", "replay", "dead-pixel", "hot-pixel", "spi-garbage", "unplugged", "capture-hangs", "stuck-bits", "bit3-stuck", "drift", "averaging", "gain", "no-init", "dsp-on", "bias"];
+        ["led-dead", "led-saturated", "frozen", "replay", "dead-pixel", "hot-pixel", "spi-garbage", "unplugged", "capture-hangs", "stuck-bits", "bit3-stuck", "drift", "averaging", "gain", "no-init", "dsp-on", "bias", "partial-replay"];
 
     /// <summary>
-    /// Switches a named fault knob on or off; "replay:K" replays a cycle of K old frames (default 2), "dead-pixel:N" and
+    /// Switches a named fault knob on or off; "replay:K" replays a cycle of K old frames (default 2, up to 10,000),
+    /// "partial-replay:P:K" serves the top P % of every frame (default 50) from a cycle of K old captures of it
+    /// (default 8, up to 10,000), "dead-pixel:N" and
     /// "hot-pixel:N" make N pixels dead or hot (default 1), "gain:G" sets the digital gain (default 2). "no-init": the
     /// sensor keeps its power-on register values whatever is written; "dsp-on": the DSP stays in the data path whatever
     /// the bypass register says (its stages as configured, plus de-noise and the 10-to-8-bit transfer). "bias:P": P % of
     /// the pixels (default 11) have bits 2-3 forced to 00 (H_min about 1.59 bits per symbol at 11 %, against 1.96).
     /// </summary>
+    private static bool Number(string text, int most, out int value) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= 1 && value <= most;
+
     public void SetFault(string knob, bool on)
     {
         string name = knob;
         int count = -1;
         int colon = knob.IndexOf(':');
+        int cycle = -1;
         if (colon > 0)
         {
             name = knob[..colon];
-            if (name is not ("replay" or "dead-pixel" or "hot-pixel" or "gain" or "bias"))
+            if (name is not ("replay" or "dead-pixel" or "hot-pixel" or "gain" or "bias" or "partial-replay"))
                 throw new ArgumentException($"knob '{name}' takes no count");
-            int most = name == "bias" ? 100 : 64;
-            if (!int.TryParse(knob[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) || count < 1 || count > most)
-                throw new ArgumentException(name == "bias" ? $"knob '{knob}': the percentage after ':' must be 1..100" : $"knob '{knob}': the count after ':' must be 1..64");
+            string rest = knob[(colon + 1)..];
+            if (name == "partial-replay")
+            {
+                int second = rest.IndexOf(':');
+                if (second >= 0)
+                {
+                    if (!Number(rest[(second + 1)..], 10000, out cycle))
+                        throw new ArgumentException($"knob '{knob}': the cycle after the second ':' must be 1..10000 frames");
+                    rest = rest[..second];
+                }
+            }
+
+            int most = name is "bias" or "partial-replay" ? 100 : name == "replay" ? 10000 : 64;
+            if (!Number(rest, most, out count))
+                throw new ArgumentException(name is "bias" or "partial-replay" ? $"knob '{knob}': the percentage after ':' must be 1..100" : $"knob '{knob}': the count after ':' must be 1..{most}");
         }
 
         switch (name)
@@ -159,6 +177,10 @@ public sealed class VirtualArduCam : ArduCamModule
             case "no-init": NoInit = on; break;
             case "dsp-on": DspStaysOn = on; break;
             case "bias": SymbolBiasPpm = on ? (count > 0 ? count : 11) * 10000 : 0; break;
+            case "partial-replay":
+                PartialReplayPercent = count > 0 ? count : 50;
+                PartialReplayCycle = on ? (cycle > 0 ? cycle : 8) : 0;
+                break;
             default: throw new ArgumentException($"unknown knob '{knob}'; known: {string.Join(", ", Knobs)}");
         }
     }

@@ -47,6 +47,9 @@ namespace Qrng.Firmware.Protocol
             r.Add("noise_blocks", s.NoiseBlocks);
             r.Add("noise_failures", s.NoiseFailures);
             r.Add("noise_ratio_percent", s.NoiseRatioPercent);
+            r.Add("dither_blocks", s.DitherBlocks);
+            r.Add("dither_failures", s.DitherFailures);
+            r.Add("dither_ratio_percent", s.DitherRatioPercent);
             r.Add("rct_failures", s.RctFailures);
             r.Add("apt_failures", s.AptFailures);
             r.Add("startup_failures", s.StartupFailures);
