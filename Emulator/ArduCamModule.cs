@@ -125,6 +125,50 @@ namespace Qrng.Emulator
             }
         }
 
+        /// <summary>The fault knobs by name (`qrng stream --fault`, the virtual board's tests, the soak).</summary>
+        public static readonly string[] KnobNames = new string[]
+        {
+            "led-dead", "led-saturated", "frozen", "replay", "dead-pixel", "hot-pixel", "spi-garbage", "unplugged", "capture-hangs",
+            "stuck-bits", "bit3-stuck", "drift", "averaging", "gain", "no-init", "dsp-on", "bias", "partial-replay",
+        };
+
+        /// <summary>
+        /// Switches the knob <paramref name="name"/> on or off; <paramref name="count"/> (or −1 for its default): replay's
+        /// cycle (2), dead-pixel's and hot-pixel's pixels (1), gain's factor (2), bias's and partial-replay's percent (11,
+        /// 50); <paramref name="cycle"/>: partial-replay's cycle (8). False for an unknown name. "drift" takes 1 % of the
+        /// light a frame; switched off it stops, and the light lost stays lost.
+        /// </summary>
+        public bool SetKnob(string name, int count, int cycle, bool on)
+        {
+            switch (name)
+            {
+                case "led-dead": LedDead = on; break;
+                case "led-saturated": LedSaturated = on; break;
+                case "frozen": FrozenFrame = on; break;
+                case "replay": ReplayCycle = on ? (count > 0 ? count : 2) : 0; break;
+                case "dead-pixel": DeadPixel = on ? 5 : -1; DeadPixelCount = count > 0 ? count : 1; break;
+                case "hot-pixel": HotPixel = on ? 9 : -1; HotPixelCount = count > 0 ? count : 1; break;
+                case "spi-garbage": SpiFault = on ? SpiFault.Garbage : SpiFault.None; break;
+                case "unplugged": SpiFault = on ? SpiFault.Unplugged : SpiFault.None; break;
+                case "capture-hangs": CaptureHangs = on; break;
+                case "stuck-bits": StuckBitsMask = on ? 0x03 : 0; break;
+                case "bit3-stuck": StuckBitsMask = on ? 0x02 : 0; break;
+                case "drift": DriftPpmPerFrame = on ? 10000 : 0; break;
+                case "averaging": DspAveraging = on; break;
+                case "gain": DigitalGain = on ? (count > 0 ? count : 2) : 1; break;
+                case "no-init": NoInit = on; break;
+                case "dsp-on": DspStaysOn = on; break;
+                case "bias": SymbolBiasPpm = on ? (count > 0 ? count : 11) * 10000 : 0; break;
+                case "partial-replay":
+                    PartialReplayPercent = count > 0 ? count : 50;
+                    PartialReplayCycle = on ? (cycle > 0 ? cycle : 8) : 0;
+                    break;
+                default: return false;
+            }
+
+            return true;
+        }
+
         /// <summary>
         /// The first <see cref="PartialReplayPercent"/> % of every frame's FIFO bytes (its top rows) come from a cycle of
         /// the last K captures of that part (a FIFO whose write pointer wraps inside the frame); the rest is fresh.
@@ -269,7 +313,13 @@ namespace Qrng.Emulator
 
         public long SpiTransfers { get; private set; }
 
-        /// <summary>Register writes over SCCB since power-on: (bank, register, value) triples, <see cref="SccbWriteCount"/> of them.</summary>
+        /// <summary>The most SCCB writes <see cref="SccbWrites"/> keeps (a driver's set-up is about 200).</summary>
+        public const int MaxLoggedWrites = 2048;
+
+        /// <summary>
+        /// Register writes over SCCB since power-on: (bank, register, value) triples, the first <see cref="SccbWriteCount"/>
+        /// of them up to <see cref="MaxLoggedWrites"/>.
+        /// </summary>
         public byte[] SccbWrites
         {
             get { return _log; }
@@ -533,6 +583,12 @@ namespace Qrng.Emulator
 
         private void Log(int bank, int reg, int value)
         {
+            if (SccbWriteCount >= MaxLoggedWrites)
+            {
+                SccbWriteCount++;          // counted, not kept: a long run re-initialises the sensor hundreds of times
+                return;
+            }
+
             if (3 * (SccbWriteCount + 1) > _log.Length)
             {
                 byte[] bigger = new byte[2 * _log.Length];

@@ -39,7 +39,7 @@ namespace Qrng.Firmware
         public int NoiseBlock = 1024;
         // pairs of passing blocks pooled before the first output after a start or a failed block (0: one block)
         public int NoiseVerify = 65536;
-        public int DitherPermille = 40;            // LED duty dithered by up to ±4 % a frame from a secret sequence (0: no dither check)
+        public int DitherPermille = 100;           // LED duty dithered by up to ±10 % a frame from a secret sequence (0: no dither check)
         public int DitherFrames = 8;               // frames per dither block: the frame and its row bands must follow the dither
         public int DitherParts = 8;                // row bands judged besides the whole frame (at most the frame's rows)
         public int DitherJitterPpm = 1000;         // light jitter per frame beyond shot noise (PWM periods cut by the exposure, LED drift)
@@ -120,10 +120,10 @@ namespace Qrng.Firmware
             get { return DitherParts < Height ? DitherParts : (Height > 0 ? Height : 1); }
         }
 
-        /// <summary>Frames whose symbols wait for one verdict of the dither check (1 with the check off).</summary>
+        /// <summary>Frames whose symbols wait for the dither check: its block and the next (2 with the check off: one noise block and the next at most).</summary>
         public int HeldFrames
         {
-            get { return DitherPermille > 0 ? DitherFrames : 1; }
+            get { return DitherPermille > 0 ? 2 * DitherFrames : 2; }
         }
 
         private int Scaled()

@@ -4,13 +4,15 @@ namespace Qrng.Firmware.Pipeline
     /// Credited symbols waiting for the DRBG (frame step 5), packed four to a byte, first symbol in the high bits. A
     /// symbol enters as staged and becomes committed only when every judgement that covers it has passed: the
     /// adaptive proportion window that contains it (SP 800-90B §4.4.2 judges windows, not symbols), the shot-noise
-    /// block and the dither block that contain its frame (those checks judge blocks of frames); only committed symbols
-    /// are taken. Any fault drops the staged and the committed symbols alike.
+    /// block and the dither block that contain its frame (those checks judge blocks of frames) and, for those two, the
+    /// block after it: a fault that begins inside a block may leave it passing on its healthy frames, the next block is
+    /// all fault and fails, and the first one's symbols go with it. Only committed symbols are taken. Any fault drops
+    /// the staged and the committed symbols alike.
     /// </summary>
     public sealed class EntropyPool
     {
         private readonly byte[] _pool;
-        private int _symbols, _aptPassed, _noisePassed, _ditherPassed, _committed;
+        private int _symbols, _aptPassed, _noisePassed, _noiseLast, _ditherPassed, _ditherLast, _committed;
 
         /// <param name="committedBytes">the most committed bytes the DRBG ever takes at once</param>
         /// <param name="stagedSymbols">room for one adaptive proportion window of staged symbols</param>
@@ -57,17 +59,22 @@ namespace Qrng.Firmware.Pipeline
             Commit();
         }
 
-        /// <summary>A shot-noise block passed that covers every frame staged so far (or the check is off).</summary>
+        /// <summary>
+        /// A shot-noise block passed that covers every frame staged so far (or the check is off): the symbols the
+        /// previous passing block covered are cleared by it.
+        /// </summary>
         public void NoiseBlockPassed()
         {
-            _noisePassed = _symbols;
+            _noisePassed = _noiseLast;
+            _noiseLast = _symbols;
             Commit();
         }
 
-        /// <summary>A dither block passed that covers every frame staged so far (or the check is off).</summary>
+        /// <summary>A dither block passed that covers every frame staged so far (or the check is off); as for the noise.</summary>
         public void DitherBlockPassed()
         {
-            _ditherPassed = _symbols;
+            _ditherPassed = _ditherLast;
+            _ditherLast = _symbols;
             Commit();
         }
 
@@ -92,7 +99,9 @@ namespace Qrng.Firmware.Pipeline
             _symbols -= taken;
             _aptPassed -= taken;
             _noisePassed -= taken;
+            _noiseLast -= taken;
             _ditherPassed -= taken;
+            _ditherLast -= taken;
             _committed -= taken;
         }
 
@@ -103,7 +112,9 @@ namespace Qrng.Firmware.Pipeline
             _symbols = 0;
             _aptPassed = 0;
             _noisePassed = 0;
+            _noiseLast = 0;
             _ditherPassed = 0;
+            _ditherLast = 0;
             _committed = 0;
         }
     }

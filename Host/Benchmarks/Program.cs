@@ -1,7 +1,12 @@
 using BenchmarkDotNet.Running;
 
-// --device: the firmware on nanoCLR beside the .NET twin (Qrng.Benchmarks.DeviceCost); with --instructions, the host
+// --soak [FRAMES]: the fault soak on the twin and nanoCLR (Qrng.Benchmarks.SoakRun); --device: the firmware on nanoCLR beside the .NET twin (Qrng.Benchmarks.DeviceCost); with --instructions, the host
 // instructions nanoCLR executes for it, counted by valgrind (Qrng.Benchmarks.DeviceInstructions); otherwise BenchmarkDotNet.
+if (args.Contains("--soak"))
+{
+    return Qrng.Benchmarks.SoakRun.Run(args);                // the soak of Emulator/Soak.cs on the twin and on nanoCLR
+}
+
 if (args.Contains("--device"))
 {
     return args.Contains("--instructions") ? Qrng.Benchmarks.DeviceInstructions.Run() : Qrng.Benchmarks.DeviceCost.Run();

@@ -114,18 +114,12 @@ public sealed class VirtualArduCam : ArduCamModule
 
     public double Brightness => BrightnessPpm / 1e6;
 
-    /// <summary>The fault knobs by name (what `qrng stream --fault` takes and the tests switch); NAME:N sets a count where one applies.</summary>
-    public static readonly string[] Knobs =
-        ["led-dead", "led-saturated", "frozen", "replay", "dead-pixel", "hot-pixel", "spi-garbage", "unplugged", "capture-hangs", "stuck-bits", "bit3-stuck", "drift", "averaging", "gain", "no-init", "dsp-on", "bias", "partial-replay"];
+    /// <summary>The fault knobs by name (what `qrng stream --fault` takes and the tests switch): <see cref="ArduCamModule.KnobNames"/>.</summary>
+    public static readonly string[] Knobs = KnobNames;
 
     /// <summary>
-    /// Switches a named fault knob on or off; "replay:K" replays a cycle of K old frames (default 2, up to 10,000),
-    /// "partial-replay:P:K" serves the top P % of every frame (default 50) from a cycle of K old captures of it
-    /// (default 8, up to 10,000), "dead-pixel:N" and
-    /// "hot-pixel:N" make N pixels dead or hot (default 1), "gain:G" sets the digital gain (default 2). "no-init": the
-    /// sensor keeps its power-on register values whatever is written; "dsp-on": the DSP stays in the data path whatever
-    /// the bypass register says (its stages as configured, plus de-noise and the 10-to-8-bit transfer). "bias:P": P % of
-    /// the pixels (default 11) have bits 2-3 forced to 00 (H_min about 1.59 bits per symbol at 11 %, against 1.96).
+    /// Switches a named fault knob on or off (<see cref="ArduCamModule.SetKnob"/>); "replay:K", "partial-replay:P:K",
+    /// "dead-pixel:N", "hot-pixel:N", "gain:G" and "bias:P" take counts, checked here.
     /// </summary>
     private static bool Number(string text, int most, out int value) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= 1 && value <= most;
@@ -158,30 +152,7 @@ public sealed class VirtualArduCam : ArduCamModule
                 throw new ArgumentException(name is "bias" or "partial-replay" ? $"knob '{knob}': the percentage after ':' must be 1..100" : $"knob '{knob}': the count after ':' must be 1..{most}");
         }
 
-        switch (name)
-        {
-            case "led-dead": LedDead = on; break;
-            case "led-saturated": LedSaturated = on; break;
-            case "frozen": FrozenFrame = on; break;
-            case "replay": ReplayCycle = on ? (count > 0 ? count : 2) : 0; break;
-            case "dead-pixel": DeadPixel = on ? 5 : -1; DeadPixelCount = count > 0 ? count : 1; break;
-            case "hot-pixel": HotPixel = on ? 9 : -1; HotPixelCount = count > 0 ? count : 1; break;
-            case "spi-garbage": SpiFault = on ? SpiFault.Garbage : SpiFault.None; break;
-            case "unplugged": SpiFault = on ? SpiFault.Unplugged : SpiFault.None; break;
-            case "capture-hangs": CaptureHangs = on; break;
-            case "stuck-bits": StuckBitsMask = on ? 0x03 : 0; break;
-            case "bit3-stuck": StuckBitsMask = on ? 0x02 : 0; break;
-            case "drift": DriftPerFrame = on ? 0.01 : 0; break;
-            case "averaging": DspAveraging = on; break;
-            case "gain": DigitalGain = on ? (count > 0 ? count : 2) : 1; break;
-            case "no-init": NoInit = on; break;
-            case "dsp-on": DspStaysOn = on; break;
-            case "bias": SymbolBiasPpm = on ? (count > 0 ? count : 11) * 10000 : 0; break;
-            case "partial-replay":
-                PartialReplayPercent = count > 0 ? count : 50;
-                PartialReplayCycle = on ? (cycle > 0 ? cycle : 8) : 0;
-                break;
-            default: throw new ArgumentException($"unknown knob '{knob}'; known: {string.Join(", ", Knobs)}");
-        }
+        if (!SetKnob(name, count, cycle, on))
+            throw new ArgumentException($"unknown knob '{knob}'; known: {string.Join(", ", Knobs)}");
     }
 }
