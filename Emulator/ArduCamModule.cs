@@ -56,11 +56,9 @@ namespace Qrng.Emulator
         private ushort[] _z = new ushort[0];
         private ushort[] _y = new ushort[0];
         private byte[] _fifo = new byte[0];
-        private byte[][] _replay = new byte[0][];
-        private byte[][] _partial = new byte[0][];
-        private int _partialFilled, _partialNext, _partialPercent = 50;
+        private CaptureRing _replay = new CaptureRing(0), _partial = new CaptureRing(0);
+        private int _partialPercent = 50;
         private byte[] _log = new byte[3 * 1024];
-        private int _replayFilled, _replayNext;
         private int _fifoLength, _fifoStored, _readPointer, _sccbAddress, _bank;
         private long _doneAtUs = -1;
         private bool _frozenValid;
@@ -116,13 +114,8 @@ namespace Qrng.Emulator
         /// </summary>
         public int ReplayCycle
         {
-            get { return _replay.Length; }
-            set
-            {
-                _replay = new byte[value < 0 ? 0 : value][];
-                _replayFilled = 0;
-                _replayNext = 0;
-            }
+            get { return _replay.Cycle; }
+            set { _replay = new CaptureRing(value); }
         }
 
         /// <summary>The fault knobs by name (`qrng stream --fault`, the virtual board's tests, the soak).</summary>
@@ -175,13 +168,8 @@ namespace Qrng.Emulator
         /// </summary>
         public int PartialReplayCycle
         {
-            get { return _partial.Length; }
-            set
-            {
-                _partial = new byte[value < 0 ? 0 : value][];
-                _partialFilled = 0;
-                _partialNext = 0;
-            }
+            get { return _partial.Cycle; }
+            set { _partial = new CaptureRing(value); }
         }
 
         /// <summary>The share of each frame, in percent, that <see cref="PartialReplayCycle"/> replays (default 50).</summary>
@@ -634,43 +622,71 @@ namespace Qrng.Emulator
             }
 
             _frozenValid = FrozenFrame;
-            if (_replay.Length > 0 && _replayFilled == _replay.Length && _replay[_replayNext].Length == _fifoStored)
+            if (_replay.Full && _replay.Serve(_fifo, _fifoStored))
             {
-                Array.Copy(_replay[_replayNext], 0, _fifo, 0, _fifoStored);     // an old frame again
-                _fifoLength = _fifoStored;
-                _replayNext = (_replayNext + 1) % _replay.Length;
+                _fifoLength = _fifoStored;                          // an old frame again
                 return;
             }
 
             Render();
-            ReplayPart();
-            if (_replay.Length > 0 && _replayFilled < _replay.Length)
+            int part = (int)((long)_fifoStored * _partialPercent / 100);
+            if (_partial.Full)
             {
-                byte[] copy = new byte[_fifoStored];
-                Array.Copy(_fifo, 0, copy, 0, _fifoStored);
-                _replay[_replayFilled++] = copy;
+                _partial.Serve(_fifo, part);                        // the top of the frame from an old capture
             }
+            else
+            {
+                _partial.Keep(_fifo, part);
+            }
+
+            _replay.Keep(_fifo, _fifoStored);
         }
 
-        private void ReplayPart()
+        /// <summary>The first K captures (or their first bytes) kept fresh, then served again in a cycle (replay knobs).</summary>
+        private sealed class CaptureRing
         {
-            int part = (int)((long)_fifoStored * _partialPercent / 100);
-            if (_partial.Length == 0 || part == 0)
+            private readonly byte[][] _old;
+            private int _filled, _next;
+
+            public CaptureRing(int cycle)
             {
-                return;
+                _old = new byte[cycle < 0 ? 0 : cycle][];
             }
 
-            if (_partialFilled < _partial.Length)
+            public int Cycle
             {
-                byte[] copy = new byte[part];                 // the first captures are fresh, and kept
-                Array.Copy(_fifo, 0, copy, 0, part);
-                _partial[_partialFilled++] = copy;
-                return;
+                get { return _old.Length; }
             }
 
-            byte[] old = _partial[_partialNext];
-            Array.Copy(old, 0, _fifo, 0, old.Length < part ? old.Length : part);
-            _partialNext = (_partialNext + 1) % _partial.Length;
+            public bool Full
+            {
+                get { return _old.Length > 0 && _filled == _old.Length; }
+            }
+
+            /// <summary>Keeps the first <paramref name="count"/> bytes of a fresh capture while the ring is not full.</summary>
+            public void Keep(byte[] fifo, int count)
+            {
+                if (_filled < _old.Length && count > 0)
+                {
+                    byte[] copy = new byte[count];
+                    Array.Copy(fifo, 0, copy, 0, count);
+                    _old[_filled++] = copy;
+                }
+            }
+
+            /// <summary>Writes the next old capture over the first <paramref name="count"/> bytes; false when its size differs (another frame size).</summary>
+            public bool Serve(byte[] fifo, int count)
+            {
+                byte[] old = _old[_next];
+                if (old.Length != count)
+                {
+                    return false;
+                }
+
+                Array.Copy(old, 0, fifo, 0, count);
+                _next = (_next + 1) % _old.Length;
+                return true;
+            }
         }
 
         /// <summary>What the chip sends to the FIFO for its current registers.</summary>

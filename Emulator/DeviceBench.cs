@@ -166,9 +166,15 @@ namespace Qrng.Emulator
         /// </summary>
         public static EmulatedBoard Streaming(int width, int height, uint seed)
         {
+            return Streaming(width, height, seed, "");
+        }
+
+        /// <summary>As <see cref="Streaming(int, int, uint)"/> with more configuration lines (<paramref name="extra"/>).</summary>
+        public static EmulatedBoard Streaming(int width, int height, uint seed, string extra)
+        {
             var config = new FirmwareConfig();
             config.EmulatorTestSize = ArduCamOv2640.SizeProblem(width, height, false) != null;
-            config.Apply("sensor.width = " + width + "\nsensor.height = " + height + "\ndevice.heap_bytes = 4000000\n");
+            config.Apply("sensor.width = " + width + "\nsensor.height = " + height + "\ndevice.heap_bytes = 4000000\n" + extra);
             EmulatedBoard board = EmulatedBoard.WithShotNoise(config, seed, new CountingSink(), null);
             for (int i = 0; i < 5000 && board.Status.State != EngineState.Streaming; i++)
             {

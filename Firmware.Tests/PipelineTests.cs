@@ -588,9 +588,9 @@ namespace Qrng.Firmware.Tests
             Assert.IsFalse(c.EmulatorTestSize);
             Assert.AreEqual(20, c.EffectiveNMinus);                  // 1 per 64 pixels
             Assert.AreEqual(200, c.SeedMarginPercent);
-            c.Apply("# thresholds\nhealth.t_minus = 160   # from qrng model thresholds\n\nsensor.width = 56\nsensor.height = 40\ndevice.serial = QRNG-0001\noutput.mode = full-entropy\n");
+            c.Apply("# thresholds\nhealth.t_minus = 160   # from qrng model thresholds\n\nsensor.width = 64\nsensor.height = 32\ndevice.serial = QRNG-0001\noutput.mode = full-entropy\n");
             Assert.AreEqual(160, c.TMinus);
-            Assert.AreEqual(35, c.EffectiveNPlus);
+            Assert.AreEqual(32, c.EffectiveNPlus);
             Assert.AreEqual("QRNG-0001", c.DeviceSerial);
             Assert.AreEqual((int)OutputMode.FullEntropy, (int)c.Mode);
         }

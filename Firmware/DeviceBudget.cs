@@ -19,10 +19,10 @@ namespace Qrng.Firmware
         /// <summary>
         /// The fixed part the Linux nanoCLR measures: mscorlib's and the firmware's runtime data, the DRBG, the tests'
         /// objects, the serial protocol's frame buffers and CRC table, strings and stacks (8x8 with a 512-byte output
-        /// block streams in 28 672 B there, 2026-12-07, with CHARACTERIZE, the calibration rules and the uncalibrated
-        /// state; 27 136 B with the CRC-32 path choice before them; 19.2 KB before the serial protocol).
+        /// block streams in 31 744 B there, 2026-12-08, with the LED dither's challenge and check; 28 672 B before them,
+        /// 2026-12-07, with CHARACTERIZE, the calibration rules and the uncalibrated state; 19.2 KB before the serial protocol).
         /// </summary>
-        public const int FixedBytes = (25 * 1024) + 512;
+        public const int FixedBytes = (28 * 1024) + 512;
 
         /// <summary>
         /// What the ESP32 application adds and the Linux nanoCLR cannot run: the Esp32 assembly, the hardware
@@ -52,7 +52,7 @@ namespace Qrng.Firmware
             long burst = pixels < 4096 ? pixels : 4096;
             long bytes = FixedBytes
                 + (pixels * (BytesPerPixel - 2)) + (2 * (burst + 1))           // the burst buffers cap at 4 KiB
-                + (config.Mode == OutputMode.Drbg ? config.OutputBytesPerFrame : 32 + (config.HeldFrames * (pixels / 4)))   // full entropy: a dither block of symbols
+                + (config.Mode == OutputMode.Drbg ? config.OutputBytesPerFrame : 32 + (config.HeldFrames * (pixels / 4)))   // full entropy: two dither blocks of symbols
                 + (config.AptWindow / 4) + (8L * config.ReplayFrames) + 512   // pool staging, fingerprints, seed buffers
                 + (2 * Qrng.Firmware.Protocol.CharacterizeOperation.Bins) + 64;             // CHARACTERIZE's histogram, while it runs
             return bytes > int.MaxValue / 2 ? int.MaxValue / 2 : (int)bytes;

@@ -89,7 +89,7 @@ namespace Qrng.Benchmarks
             void Frame(string name, string key, int part, long net) => Row(name, Us(native[key][part]), Us(managed[key][part]), Us(net));
             Frame("frame 40×32 (the default), whole loop (capture, tests, 4 KiB out)", "small", 0, netSmall);
             Frame("frame 40×32, capture only (emulated module + driver)", "small", 1, netSmallCapture);
-            Frame("frame 64×44 (without PSRAM, the budget now accepts 64×40), whole loop", "esp", 0, netEsp);
+            Frame("frame 64×44 (without PSRAM, the budget now accepts 64×36), whole loop", "esp", 0, netEsp);
             Frame("frame 64×44, capture only", "esp", 1, netEspCapture);
             Frame("frame 128×100 (needs a board with PSRAM), whole loop", "large", 0, netLarge);
             Frame("frame 128×100, capture only", "large", 1, netLargeCapture);

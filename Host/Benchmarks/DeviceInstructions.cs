@@ -56,11 +56,11 @@ namespace Qrng.Benchmarks
             }
 
             // one frame of the device loop on the emulated 40x32 board (the default; 4 KiB out), and its capture alone
-            double PerFrame(string[] omitNative, bool captureOnly)
+            double PerFrame(string[] omitNative, bool captureOnly, string extra = "")
             {
-                string kind = (captureOnly ? "Capture" : "Frame") + (omitNative == null ? "Native" : "Managed");
+                string kind = (captureOnly ? "Capture" : "Frame") + (omitNative == null ? "Native" : "Managed") + (extra.Length > 0 ? "Extra" : "");
                 long Count(int n) => Instructions(clr, Program(paths, build, $"Count{kind}{n}", $$"""
-                                EmulatedBoard board = DeviceBench.Streaming(40, 32, 0x51A2F0u);
+                                EmulatedBoard board = DeviceBench.Streaming(40, 32, 0x51A2F0u, "{{extra.Replace("\n", "\\n")}}");
                                 ushort[] pixels = new ushort[board.Config.PixelCount];
                                 for (int i = 0; i < {{n}}; i++)
                                 {
@@ -78,6 +78,27 @@ namespace Qrng.Benchmarks
             Console.Error.WriteLine("device instructions: counting with valgrind --tool=callgrind (a few minutes) ...");
             double nativeKiB = DrbgPerKiB(true), managedKiB = DrbgPerKiB(false);
             double nativeFrame = PerFrame(null, false), managedFrame = PerFrame(omit, false), capture = PerFrame(null, true);
+            // the LED dither's own work per frame: a challenge byte, a fingerprint into its chain, a frame into the check
+            long DitherCount(int n) => Instructions(clr, Program(paths, build, $"CountDither{n}", $$"""
+                            var config = new Qrng.Firmware.FirmwareConfig();
+                            var check = new Qrng.Firmware.Pipeline.DitherCheck(config);
+                            var challenge = new Qrng.Firmware.Pipeline.LightChallenge(new byte[16]);
+                            long[] sums = new long[config.EffectiveDitherParts];
+                            int[] pixels = new int[sums.Length];
+                            for (int i = 0; i < {{n}}; i++)
+                            {
+                                challenge.Absorb((uint)i, (uint)(i * 7));
+                                int duty = 4500 + (4 * challenge.Next());
+                                for (int p = 0; p < sums.Length; p++)
+                                {
+                                    pixels[p] = 160;
+                                    sums[p] = (long)duty * 16 + p;
+                                }
+
+                                check.Add(duty, sums, pixels);
+                            }
+                """), null);
+            double dither = (DitherCount(8 * Frames) - DitherCount(0)) / (8.0 * Frames);
             string M(double v) => (v / 1e6).ToString("F2", CultureInfo.InvariantCulture) + " M";
             string flavor = clr.Flavor == Flavor.X86 ? "x86" : "x64";
             Console.WriteLine($"| host instructions on nanoCLR ({flavor}, -O3) | native SHA-256 | managed SHA-256 | managed / native |");
@@ -85,6 +106,7 @@ namespace Qrng.Benchmarks
             Console.WriteLine($"| Hash_DRBG, per KiB (4 KiB requests) | {M(nativeKiB)} | {M(managedKiB)} | {(managedKiB / nativeKiB).ToString("F1", CultureInfo.InvariantCulture)}× |");
             Console.WriteLine($"| frame 40×32, whole loop (4 KiB out) | {M(nativeFrame)} | {M(managedFrame)} | {(managedFrame / nativeFrame).ToString("F1", CultureInfo.InvariantCulture)}× |");
             Console.WriteLine($"| frame 40×32 without the emulated capture ({M(capture)}) | {M(nativeFrame - capture)} | {M(managedFrame - capture)} | {((managedFrame - capture) / (nativeFrame - capture)).ToString("F1", CultureInfo.InvariantCulture)}× |");
+            Console.WriteLine($"| the LED dither's own work per frame (challenge byte, fingerprint into its chain, DitherCheck.Add) | {M(dither)} | {M(dither)} (managed SHA-256 either way) | {(100 * dither / (nativeFrame - capture)).ToString("F1", CultureInfo.InvariantCulture)} % of a native frame's firmware work |");
             return 0;
         }
 
