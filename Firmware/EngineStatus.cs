@@ -145,6 +145,8 @@ namespace Qrng.Firmware
         public long NoiseBlocks;
         /// <summary>The last completed shot-noise block's observed/predicted variance, percent.</summary>
         public int NoiseRatioPercent;
+        /// <summary>The LED dither applied, ‰ (health.dither_permille, or less where the LED window is narrower).</summary>
+        public int DitherPermille;
         public long DitherBlocks;
         public long DitherFailures;
         /// <summary>The last completed dither block's worst part: its residuals' χ²/ν in percent of the bound (a pass is at most 100).</summary>

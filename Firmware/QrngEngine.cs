@@ -67,6 +67,7 @@ namespace Qrng.Firmware
             _light = new LightControl(led, config, _challenge);
             _dither = new DitherCheck(config);
             Status.LedDuty = _light.Duty;
+            Status.DitherPermille = _light.DitherPermille;
             _noise = new NoiseCheck(config);
             _drbg = new DrbgOutput(config, personalization);
             // full-entropy mode turns every committed symbol into output: the pool holds a dither block's frames (they

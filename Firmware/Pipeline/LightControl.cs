@@ -22,10 +22,15 @@ namespace Qrng.Firmware.Pipeline
         {
             _led = led;
             _challenge = challenge;
-            _dither = config.DitherPermille;
             _target = config.LedTargetMean;
             _min = config.LedMinMean;
             _max = config.LedMaxMean;
+            // the dithered light must stay inside the LED window: at most half the room between the target and the
+            // nearer edge (a calibrated window can be narrow; the check's power then shrinks with the square)
+            int room = _max - _target < _target - _min ? _max - _target : _target - _min;
+            int most = _target > 0 && room > 0 ? (int)(500L * room / _target) : 0;
+            _dither = config.DitherPermille < most ? config.DitherPermille : most;
+            DitherPermille = _dither;
             _gain = config.LedGain;
             _limitFrames = config.PersistentFrames;
             _initial = config.LedInitialDuty;
@@ -37,6 +42,9 @@ namespace Qrng.Firmware.Pipeline
         {
             get { return _duty; }
         }
+
+        /// <summary>The dither applied, ‰: health.dither_permille, or less where the LED window is narrower.</summary>
+        public int DitherPermille { get; private set; }
 
         /// <summary>The duty on the LED now: what the next frame is captured at.</summary>
         public int Applied { get; private set; }

@@ -297,9 +297,10 @@ namespace Qrng.Host.Tests
         [Fact]
         public void A_healthy_source_with_a_long_start_up_and_a_tiny_entropy_claim_is_not_called_unhealthy()
         {
-            // accepted by FirmwareConfig.Validate(): 16384 frames of start-up test and 6000 of seeding on 64 pixels
+            // accepted by FirmwareConfig.Validate(): 820 frames of start-up test on 1280 pixels (an APT window of 65536
+            // symbols no longer fits an ESP32's heap beside the LED dither's ~3 KiB: 32768)
             string conf = Path.Combine(_dir, "slow.conf"), a = Path.Combine(_dir, "a.bin");
-            File.WriteAllText(conf, "health.startup_symbols = 1048576\nhealth.apt_window = 65536\nhealth.alpha_exponent = 40\nhealth.claimed_millibits_per_symbol = 1\n");
+            File.WriteAllText(conf, "health.startup_symbols = 1048576\nhealth.apt_window = 32768\nhealth.alpha_exponent = 40\nhealth.claimed_millibits_per_symbol = 1\n");
             var (code, _, err) = QrngCliTests.Qrng("stream", "-n", "64K", "-o", a, "--config", conf, "--seed", "1", "-q");
             Assert.True(code == 0, err);
             Assert.Equal(65536, new FileInfo(a).Length);
@@ -354,7 +355,9 @@ namespace Qrng.Host.Tests
             var (code, _, err) = QrngCliTests.Qrng("stream", "-n", "1M", "-o", file, "--fault", knob, "--seed", "3", "-q");
             Assert.True(code == 3, err);
             Assert.False(File.Exists(file));
-            Assert.Contains("SP 800-90B continuous tests failed 10 times within 2^alpha symbols: more than the claimed entropy explains", err);
+            // 20 % fails the APT in almost every window: the start-up test's retries may run out before the rate's 10
+            Assert.True(err.Contains("SP 800-90B continuous tests failed 10 times within 2^alpha symbols: more than the claimed entropy explains", StringComparison.Ordinal)
+                || (knob == "bias:20" && err.Contains("the start-up test failed 8 times in a row (last: SP 800-90B adaptive proportion test", StringComparison.Ordinal)), err);
         }
 
         [Theory]

@@ -47,6 +47,7 @@ namespace Qrng.Firmware.Protocol
             r.Add("noise_blocks", s.NoiseBlocks);
             r.Add("noise_failures", s.NoiseFailures);
             r.Add("noise_ratio_percent", s.NoiseRatioPercent);
+            r.Add("dither_permille", s.DitherPermille);
             r.Add("dither_blocks", s.DitherBlocks);
             r.Add("dither_failures", s.DitherFailures);
             r.Add("dither_ratio_percent", s.DitherRatioPercent);
