@@ -77,14 +77,7 @@ namespace Qrng.Firmware.Tests
             Reply[] r = line.Await(10, 200);
             Assert.IsNotNull(r, "the self-test's verdict");
             Assert.AreEqual("pass", BoardLine.Value(r[r.Length - 1].Text, "result"), r[r.Length - 1].Text);
-            line.Send(Wire.Status, 11, null, true);
-            r = line.Await(11, 3);
-            string text = "";                                       // a text reply may come in parts
-            for (int i = 0; i < r.Length; i++)
-            {
-                text += r[i].Text;
-            }
-
+            string text = line.AskText(Wire.Status, 11, null, 3, true);         // its parts joined
             Assert.AreEqual("authenticated SELFTEST (request 10)", BoardLine.Value(text, "pause_ended_by"), text);
         }
 

@@ -15,7 +15,7 @@ namespace Qrng.Firmware.Pipeline
     {
         private readonly IPwmOutput _led;
         private readonly LightChallenge _challenge;
-        private readonly int _target, _min, _max, _gain, _limitFrames, _initial, _dither;
+        private readonly int _target, _min, _max, _gain, _limitFrames, _initial, _dither;   // _dither: ‰ applied
         private int _duty, _limitRun;
 
         public LightControl(IPwmOutput led, FirmwareConfig config, LightChallenge challenge)
@@ -30,7 +30,6 @@ namespace Qrng.Firmware.Pipeline
             int room = _max - _target < _target - _min ? _max - _target : _target - _min;
             int most = _target > 0 && room > 0 ? (int)(500L * room / _target) : 0;
             _dither = config.DitherPermille < most ? config.DitherPermille : most;
-            DitherPermille = _dither;
             _gain = config.LedGain;
             _limitFrames = config.PersistentFrames;
             _initial = config.LedInitialDuty;
@@ -44,7 +43,10 @@ namespace Qrng.Firmware.Pipeline
         }
 
         /// <summary>The dither applied, ‰: health.dither_permille, or less where the LED window is narrower.</summary>
-        public int DitherPermille { get; private set; }
+        public int DitherPermille
+        {
+            get { return _dither; }
+        }
 
         /// <summary>The duty on the LED now: what the next frame is captured at.</summary>
         public int Applied { get; private set; }
