@@ -2,6 +2,7 @@ using System;
 using Qrng.Crypto;
 using Qrng.Drivers;
 using Qrng.Firmware;
+using Qrng.Firmware.Pipeline;
 using Qrng.Firmware.Protocol;
 
 namespace Qrng.Emulator
@@ -41,6 +42,46 @@ namespace Qrng.Emulator
 
             captureTicks = (DateTime.UtcNow.Ticks - start) / frames;
             return loop;
+        }
+
+        /// <summary>
+        /// Ticks per frame of the frame kernel alone (issue 22): <see cref="FrameChecks.Scan"/> and
+        /// <see cref="SymbolTests.Run"/> (continuous tests, staging) on one path, over two alternating frames of noise
+        /// around mid-scale; no capture, no DRBG. <paramref name="native"/> must be available (FrameKernel.Native).
+        /// </summary>
+        public static long KernelTicks(int width, int height, int frames, bool native)
+        {
+            FirmwareConfig c = FirmwareConfig.EmulatorTest();
+            c.Width = width;
+            c.Height = height;
+            var watch = new PixelWatch(c.PixelCount, c.PixelRepeatCutoff);
+            var checks = new FrameChecks(c, watch, native);
+            var pool = new EntropyPool((c.PixelCount / 4) + 1, c.AptWindow);
+            var symbols = new SymbolTests(c, watch, pool, native);
+            ushort[] a = new ushort[c.PixelCount], b = new ushort[c.PixelCount];
+            var rng = new XorShift(0x4B45524Eu);
+            for (int i = 0; i < a.Length; i++)
+            {
+                a[i] = (ushort)(412 + (rng.Next() % 200));
+                int step = 1 + (int)(rng.Next() % 199);
+                b[i] = (ushort)(412 + ((a[i] - 412 + step) % 200));    // never a's value: no stuck pixel
+            }
+
+            long start = DateTime.UtcNow.Ticks;
+            for (int f = 0; f < frames; f++)
+            {
+                ushort[] frame = (f & 1) == 0 ? a : b, previous = (f & 1) == 0 ? b : a;
+                checks.Scan(frame, previous, true);
+                Fault fault = symbols.Run(frame, false);
+                if (fault != Fault.None)
+                {
+                    throw new InvalidOperationException("the kernel benchmark's frames failed the health tests: fault " + (int)fault);
+                }
+
+                pool.Clear();
+            }
+
+            return frames == 0 ? 0 : (DateTime.UtcNow.Ticks - start) / frames;
         }
 
         /// <summary>Ticks per KiB of Hash_DRBG output in 4 KiB requests (the firmware's request size), on the SHA-256 path in use.</summary>
@@ -174,7 +215,7 @@ namespace Qrng.Emulator
         {
             var config = new FirmwareConfig();
             config.EmulatorTestSize = ArduCamOv2640.SizeProblem(width, height, false) != null;
-            config.Apply("sensor.width = " + width + "\nsensor.height = " + height + "\ndevice.heap_bytes = 4000000\n" + extra);
+            config.Apply("sensor.width = " + width + "\nsensor.height = " + height + "\ndevice.heap_bytes = 4000000\noutput.bytes_per_frame = 4096\n" + extra);
             EmulatedBoard board = EmulatedBoard.WithShotNoise(config, seed, new CountingSink(), null);
             for (int i = 0; i < 5000 && board.Status.State != EngineState.Streaming; i++)
             {

@@ -232,6 +232,36 @@ namespace Qrng.Firmware.Tests
         }
 
         [TestMethod]
+        public static void A_frame_of_256_KiB_is_served_in_4_KiB_requests_from_one_buffer()
+        {
+            var sink = new WriteSizes();
+            QrngEngine engine = Engine(new FakeSensor(64), sink, "output.bytes_per_frame = 262144");
+            UntilStreaming(engine, 300);
+            Assert.AreEqual(262144L, engine.Status.BytesOut, "one frame's output");
+            Assert.AreEqual(64, sink.Writes, "in requests of DrbgOutput.Chunk");
+            Assert.AreEqual(4096, sink.Largest);
+            engine.Step();
+            Assert.AreEqual(2L * 262144, engine.Status.BytesOut);
+
+            sink = new WriteSizes();
+            engine = Engine(new FakeSensor(64), sink, "output.bytes_per_frame = 10000");
+            UntilStreaming(engine, 300);
+            Assert.AreEqual(10000L, engine.Status.BytesOut);
+            Assert.AreEqual(3, sink.Writes, "4096 + 4096 + 1808");
+        }
+
+        private sealed class WriteSizes : IByteSink
+        {
+            public int Writes, Largest;
+
+            public void Write(byte[] buffer, int offset, int count)
+            {
+                Writes++;
+                Largest = count > Largest ? count : Largest;
+            }
+        }
+
+        [TestMethod]
         public static void Streams_after_startup_and_seeding_stops_on_a_dark_frame_and_resumes_after_a_fresh_startup()
         {
             var sensor = new FakeSensor(64);
@@ -588,9 +618,9 @@ namespace Qrng.Firmware.Tests
             Assert.IsFalse(c.EmulatorTestSize);
             Assert.AreEqual(20, c.EffectiveNMinus);                  // 1 per 64 pixels
             Assert.AreEqual(200, c.SeedMarginPercent);
-            c.Apply("# thresholds\nhealth.t_minus = 160   # from qrng model thresholds\n\nsensor.width = 64\nsensor.height = 32\ndevice.serial = QRNG-0001\noutput.mode = full-entropy\n");
+            c.Apply("# thresholds\nhealth.t_minus = 160   # from qrng model thresholds\n\nsensor.width = 60\nsensor.height = 32\ndevice.serial = QRNG-0001\noutput.mode = full-entropy\n");
             Assert.AreEqual(160, c.TMinus);
-            Assert.AreEqual(32, c.EffectiveNPlus);
+            Assert.AreEqual(30, c.EffectiveNPlus);
             Assert.AreEqual("QRNG-0001", c.DeviceSerial);
             Assert.AreEqual((int)OutputMode.FullEntropy, (int)c.Mode);
         }
@@ -609,7 +639,7 @@ namespace Qrng.Firmware.Tests
         [DataRow("sensor.width = 40\nsensor.height = 28", "40x32")]
         [DataRow("sensor.exposure = 1249", "1..1248")]
         [DataRow("sensor.width = 128\nsensor.height = 100", "bytes of managed heap")]
-        [DataRow("output.bytes_per_frame = 65536", "an ESP32 without PSRAM")]
+        [DataRow("output.bytes_per_frame = 2000000", "1..1048576")]
         [DataRow("output.mode = fast", "drbg or full-entropy")]
         [DataRow("health.seed_margin_percent = 50", "SP 800-90A's minimum")]
         [DataRow("health.t_minus = 60\n# again\nhealth.t_minus = 70", "line 3: health.t_minus is set twice (also on line 1)")]

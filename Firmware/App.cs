@@ -1,6 +1,7 @@
 using System;
 using Qrng.Crypto;
 using Qrng.Drivers;
+using Qrng.Firmware.Pipeline;
 using Qrng.Firmware.Protocol;
 
 namespace Qrng.Firmware
@@ -63,7 +64,8 @@ namespace Qrng.Firmware
             Engine = NewEngine(config);
             Log("qrng " + Personalization.FirmwareVersion + " serial " + config.DeviceSerial + ": " + config.Width + "x" + config.Height
                 + " pixels, RCT cutoff " + Engine.RctCutoff + ", APT cutoff " + Engine.AptCutoff + ", output " + (config.Mode == OutputMode.FullEntropy ? "full-entropy" : "drbg")
-                + ", heap budget " + DeviceBudget.Estimate(config) + " of " + config.HeapBytes + " bytes, sha256 " + Sha256Path() + ", crc32 " + Crc32Path());
+                + ", heap budget " + DeviceBudget.Estimate(config) + " of " + config.HeapBytes + " bytes, sha256 " + Sha256Path() + ", crc32 " + Crc32Path()
+                + ", frame kernel " + KernelPath(Engine));
         }
 
         public QrngEngine Engine { get; private set; }
@@ -331,6 +333,18 @@ namespace Qrng.Firmware
         {
             string reason = HashDrbg.Sha256FallbackReason;
             return HashDrbg.Sha256Path + (reason.Length > 0 ? " (" + reason + ")" : "");
+        }
+
+        /// <summary>The engine's frame kernel: "native", or "managed (why)" (<see cref="FrameKernel"/>).</summary>
+        public static string KernelPath(QrngEngine engine)
+        {
+            if (engine.Status.KernelNative)
+            {
+                return "native";
+            }
+
+            string reason = FrameKernel.ManagedReason;
+            return "managed" + (reason.Length > 0 ? " (" + reason + ")" : "");
         }
 
         /// <summary>The protocol's CRC-32 path: "native", or "managed (why)" (<see cref="Crc32"/>).</summary>

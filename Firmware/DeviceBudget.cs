@@ -4,7 +4,7 @@ namespace Qrng.Firmware
     /// What the firmware needs of the managed heap, so that Validate() refuses a configuration that would fail at
     /// boot. Measured where it can be: the smallest heap the firmware streams in on the 32-bit Linux nanoCLR (12-byte
     /// heap blocks, as on an ESP32) for frames of 64 to 4096 pixels and output blocks of 512 to 16384 bytes is a fixed
-    /// part plus 9 bytes per pixel plus the output block (DeviceBudgetTests re-measure it); the driver's burst buffers,
+    /// part plus 9 bytes per pixel plus the output buffer (at most 4 KiB: DrbgOutput.Chunk; DeviceBudgetTests re-measure it); the driver's burst buffers,
     /// the ESP32 application's objects and a fragmentation margin are added (docs/pipeline.md, memory budget).
     /// </summary>
     public static class DeviceBudget
@@ -19,10 +19,11 @@ namespace Qrng.Firmware
         /// <summary>
         /// The fixed part the Linux nanoCLR measures: mscorlib's and the firmware's runtime data, the DRBG, the tests'
         /// objects, the serial protocol's frame buffers and CRC table, strings and stacks (8x8 with a 512-byte output
-        /// block streams in 31 744 B there, 2026-12-08, with the LED dither's challenge and check; 28 672 B before them,
-        /// 2026-12-07, with CHARACTERIZE, the calibration rules and the uncalibrated state; 19.2 KB before the serial protocol).
+        /// block streams in 33 280 B there, 2026-12-08, with the frame kernel's path choice and known answers; 31 744 B
+        /// before it, with the LED dither's challenge and check; 28 672 B before them, 2026-12-07, with CHARACTERIZE, the
+        /// calibration rules and the uncalibrated state; 19.2 KB before the serial protocol).
         /// </summary>
-        public const int FixedBytes = (28 * 1024) + 512;
+        public const int FixedBytes = 30 * 1024;
 
         /// <summary>
         /// What the ESP32 application adds and the Linux nanoCLR cannot run: the Esp32 assembly, the hardware
@@ -52,10 +53,16 @@ namespace Qrng.Firmware
             long burst = pixels < 4096 ? pixels : 4096;
             long bytes = FixedBytes
                 + (pixels * (BytesPerPixel - 2)) + (2 * (burst + 1))           // the burst buffers cap at 4 KiB
-                + (config.Mode == OutputMode.Drbg ? config.OutputBytesPerFrame : 32 + (config.HeldFrames * (pixels / 4)))   // full entropy: two dither blocks of symbols
+                + (config.Mode == OutputMode.Drbg ? OutputBuffer(config.OutputBytesPerFrame) : 32 + (config.HeldFrames * (pixels / 4)))   // full entropy: two dither blocks of symbols
                 + (config.AptWindow / 4) + (8L * config.ReplayFrames) + 512   // pool staging, fingerprints, seed buffers
                 + (2 * Qrng.Firmware.Protocol.CharacterizeOperation.Bins) + 64;             // CHARACTERIZE's histogram, while it runs
             return bytes > int.MaxValue / 2 ? int.MaxValue / 2 : (int)bytes;
+        }
+
+        // DRBG mode's one output buffer: a request of at most DrbgOutput.Chunk bytes at a time
+        private static int OutputBuffer(int bytesPerFrame)
+        {
+            return bytesPerFrame < Qrng.Firmware.Pipeline.DrbgOutput.Chunk ? bytesPerFrame : Qrng.Firmware.Pipeline.DrbgOutput.Chunk;
         }
 
         private static int WithMargin(long bytes)

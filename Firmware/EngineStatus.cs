@@ -56,7 +56,7 @@ namespace Qrng.Firmware
     {
         /// <param name="frame">10-bit pixel values; a symbol is bits 2-3</param>
         /// <param name="masked">pixels masked as stuck, dead or hot: not part of the noise source's output</param>
-        RawNext Take(ushort[] frame, bool[] masked);
+        RawNext Take(ushort[] frame, byte[] masked);
     }
 
     /// <summary>What the device serves (docs/pipeline.md, output modes).</summary>
@@ -120,12 +120,19 @@ namespace Qrng.Firmware
         /// row band from the top): old data, whole or in part, from the sensor path (DitherCheck).
         /// </summary>
         LightNotFollowed = 21,
+        /// <summary>
+        /// The frame kernel failed its known-answer frame set, or threw while streaming (Detail = 0 managed, 1 native):
+        /// a failing native kernel is never replaced by the managed loops behind the user's back (FrameKernel).
+        /// </summary>
+        FrameKernel = 22,
     }
 
     /// <summary>Counters and the last fault. Plain fields, updated without allocation on the healthy path.</summary>
     public sealed class EngineStatus
     {
         public EngineState State;
+        /// <summary>The per-pixel passes run in the native frame kernel (else the managed loops): fixed for the engine.</summary>
+        public bool KernelNative;
         public Fault LastFault;
         public int FaultDetail;
 

@@ -74,6 +74,9 @@ namespace Qrng.Firmware
         public int CalibrationDate;
 
         // output
+        // DRBG mode, per healthy frame, generated and written in 4 KiB requests (one 4 KiB buffer whatever the value):
+        // 262144 keeps a 921,600-baud line 80-90 % busy on a board with the interop; the default stays 4 KiB because a
+        // host feeding a kernel credits per byte what the board credits per frame / this (docs/frame-kernel.md, line rate)
         public int OutputBytesPerFrame = 4096;
         public OutputMode Mode = OutputMode.Drbg;
         public int UartBaud = 921600;
@@ -388,7 +391,7 @@ namespace Qrng.Firmware
             Check(LedGain > 0 && LedGain <= 100 && LedInitialDuty >= 0 && LedInitialDuty <= 10000, "led.gain in 1..100 (%), led.initial_duty in 0..10000");
             Check(LedPwmHz >= 100 && LedPwmHz <= 1000000, "led.pwm_hz in 100..1000000");
             Check(LedMinMean >= 0 && LedMaxMean <= 1023, "led.min_mean and led.max_mean within 0..1023");
-            Check(OutputBytesPerFrame >= 1 && OutputBytesPerFrame <= 65536, "output.bytes_per_frame in 1..65536");
+            Check(OutputBytesPerFrame >= 1 && OutputBytesPerFrame <= 1048576, "output.bytes_per_frame in 1..1048576");
             Check(UartBaud >= 9600, "uart.baud >= 9600");
             Check(Exposure >= 1 && Exposure <= Qrng.Drivers.ArduCamOv2640.FrameLines, "sensor.exposure in 1..1248 line periods (one UXGA frame: a longer exposure is cut to a frame)");
             Check(HeapBytes >= 16384, "device.heap_bytes >= 16384");

@@ -46,6 +46,12 @@ namespace Qrng.Firmware
         private Fault _runFault;
 
         public QrngEngine(IImageSensor sensor, IPwmOutput led, IByteSink output, FirmwareConfig config, byte[] personalization)
+            : this(sensor, led, output, config, personalization, FrameKernel.Chosen)
+        {
+        }
+
+        /// <param name="kernel"><see cref="FrameKernel.Chosen"/> (the image's path), or ManagedPath / NativePath (tests)</param>
+        public QrngEngine(IImageSensor sensor, IPwmOutput led, IByteSink output, FirmwareConfig config, byte[] personalization, int kernel)
         {
             config.Validate();
             if (sensor.PixelCount != config.PixelCount)
@@ -53,6 +59,9 @@ namespace Qrng.Firmware
                 throw new ArgumentException("sensor has " + sensor.PixelCount + " pixels, configuration " + config.PixelCount);
             }
 
+            // the frame kernel's known answers first: their frames are garbage before this engine's buffers are allocated
+            bool native = kernel == FrameKernel.NativePath || (kernel == FrameKernel.Chosen && FrameKernel.Native);
+            bool kernelPassed = FrameKernel.EnsurePassed(native);
             _sensor = sensor;
             _out = output;
             Demand = int.MaxValue;
@@ -60,8 +69,9 @@ namespace Qrng.Firmware
             _frame = new ushort[config.PixelCount];
             _previous = new ushort[config.PixelCount];
             _watch = new PixelWatch(config.PixelCount, config.PixelRepeatCutoff);
-            _checks = new FrameChecks(config, _watch);
+            _checks = new FrameChecks(config, _watch, native);
             Status = new EngineStatus();
+            Status.KernelNative = native;
             Status.Uncalibrated = config.CalibrationDate == 0;
             _challenge = new LightChallenge(personalization);
             _light = new LightControl(led, config, _challenge);
@@ -75,7 +85,7 @@ namespace Qrng.Firmware
             int frames = config.HeldFrames * (config.PixelCount / 4);
             int committed = config.Mode == OutputMode.FullEntropy && frames > _drbg.MaxTakeBytes ? frames : _drbg.MaxTakeBytes;
             _pool = new EntropyPool(committed, config.AptWindow);
-            _symbols = new SymbolTests(config, _watch, _pool);
+            _symbols = new SymbolTests(config, _watch, _pool, native);
             FailureRateCutoff = HealthMath.FailureRateCutoff(config.AlphaExponent, config.AptWindow);
             _failureAt = new long[FailureRateCutoff];
             _failureSpan = 1L << config.AlphaExponent;
@@ -83,6 +93,12 @@ namespace Qrng.Firmware
             {
                 Status.State = EngineState.SelfTestFailed;
                 Status.LastFault = Fault.DrbgSelfTest;
+            }
+            else if (!kernelPassed)
+            {
+                Status.State = EngineState.SelfTestFailed;
+                Status.LastFault = Fault.FrameKernel;
+                Status.FaultDetail = native ? 1 : 0;
             }
             else
             {
@@ -236,7 +252,16 @@ namespace Qrng.Firmware
 
             s.Frames++;
             int duty = _light.Applied;                            // the duty this frame was captured at
-            _checks.Scan(_frame, _previous, _havePrevious);
+            try
+            {
+                _checks.Scan(_frame, _previous, _havePrevious);
+            }
+            catch (Exception)
+            {
+                KernelFailed();                                   // never replaced by the other path mid-stream
+                return;
+            }
+
             _challenge.Absorb(_checks.H1, _checks.H2);
             s.LastLow = _checks.Low;
             s.LastHigh = _checks.High;
@@ -263,7 +288,17 @@ namespace Qrng.Firmware
                 return;
             }
 
-            Fault symbols = _symbols.Run(_frame, s.State == EngineState.StartupTest);
+            Fault symbols;
+            try
+            {
+                symbols = _symbols.Run(_frame, s.State == EngineState.StartupTest);
+            }
+            catch (Exception)
+            {
+                KernelFailed();
+                return;
+            }
+
             _symbolsTested += _frame.Length;
             if (symbols != Fault.None)
             {
@@ -789,14 +824,7 @@ namespace Qrng.Firmware
 
             if (s.State == EngineState.Error && !endPause)
             {
-                if (DrbgSelfTest.Run())
-                {
-                    return true;
-                }
-
-                s.State = EngineState.SelfTestFailed;
-                s.LastFault = Fault.DrbgSelfTest;
-                return false;
+                return KnownAnswersPass();
             }
 
             if (s.State == EngineState.Error)
@@ -809,10 +837,8 @@ namespace Qrng.Firmware
             StopRaw();
             _drbg.Zeroise();
             ClearEntropy();
-            if (!DrbgSelfTest.Run())
+            if (!KnownAnswersPass())
             {
-                s.State = EngineState.SelfTestFailed;
-                s.LastFault = Fault.DrbgSelfTest;
                 return false;
             }
 
@@ -822,7 +848,38 @@ namespace Qrng.Firmware
             return true;
         }
 
-        /// <summary>What the engine that replaces this one (CONFIG SET) takes over (<see cref="EngineCarry"/>).</summary>
+        /// <summary>The DRBG's and the frame kernel's known answers, now; a failure is the terminal SelfTestFailed.</summary>
+        private bool KnownAnswersPass()
+        {
+            EngineStatus s = Status;
+            if (!DrbgSelfTest.Run())
+            {
+                s.State = EngineState.SelfTestFailed;
+                s.LastFault = Fault.DrbgSelfTest;
+                return false;
+            }
+
+            if (!FrameKernel.RunSelfTest(s.KernelNative))
+            {
+                KernelFailed();
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>The frame kernel failed (its known answers, or a throw): terminal, with nothing left behind to output.</summary>
+        private void KernelFailed()
+        {
+            EngineStatus s = Status;
+            StopRaw();
+            _drbg.Zeroise();
+            ClearEntropy();
+            s.State = EngineState.SelfTestFailed;
+            s.LastFault = Fault.FrameKernel;
+            s.FaultDetail = s.KernelNative ? 1 : 0;
+        }
+
         /// <summary>A protocol nonce from the instantiated DRBG (<see cref="DrbgOutput.Nonce"/>); false when there is none.</summary>
         public bool DrawNonce(byte[] output, int offset, int count)
         {
@@ -835,6 +892,7 @@ namespace Qrng.Firmware
             get { return _checks.Replay; }
         }
 
+        /// <summary>What the engine that replaces this one (CONFIG SET) takes over (<see cref="EngineCarry"/>).</summary>
         public EngineCarry Carry()
         {
             EngineStatus s = Status;

@@ -44,9 +44,9 @@ namespace Qrng.Crypto
 
     /// <summary>
     /// A native-or-managed path chosen once, on first use, and never changed: native when the probe returns null, else
-    /// managed, with the probe's reason (SHA-256 for Hash_DRBG, CRC-32 for the protocol).
+    /// managed, with the probe's reason (SHA-256 for Hash_DRBG, CRC-32 for the protocol, the frame kernel for the engine).
     /// </summary>
-    internal sealed class PathChoice
+    public sealed class PathChoice
     {
         /// <summary>Null when the native code answers as it must; otherwise why not.</summary>
         public delegate string Probe();
@@ -55,11 +55,13 @@ namespace Qrng.Crypto
         private int _decision;                           // 0: not yet, 1: native, 2: managed
         private string _reason = "";
 
+        /// <summary>A choice that calls <paramref name="probe"/> on first use.</summary>
         public PathChoice(Probe probe)
         {
             _probe = probe;
         }
 
+        /// <summary>True on the native path (the first read probes).</summary>
         public bool Native
         {
             get
@@ -75,6 +77,7 @@ namespace Qrng.Crypto
             }
         }
 
+        /// <summary>Why the managed path is used, or "" on the native path.</summary>
         public string ManagedReason
         {
             get { return Native ? "" : _reason; }

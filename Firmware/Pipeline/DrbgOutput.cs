@@ -8,16 +8,20 @@ namespace Qrng.Firmware.Pipeline
     /// output written to the UART. Entropy per instantiate/reseed is health.seed_margin_percent of what SP 800-90A
     /// requires at security strength 256 (§10.1.1.2/.3: 256 bits of entropy input, §8.6.7: 128 bits of nonce), each
     /// symbol credited with at most the claimed min-entropy; CreditedMilliBits counts only what is fed.
-    /// DRBG mode reseeds as soon as a reseed's worth is committed and writes output.bytes_per_frame per healthy frame.
+    /// DRBG mode reseeds as soon as a reseed's worth is committed and writes output.bytes_per_frame per healthy frame, in
+    /// requests of at most <see cref="Chunk"/> bytes (one buffer of that size, whatever the setting).
     /// Full-entropy mode (SP 800-90C RBG3(RS)) writes 32-byte blocks, each right after a reseed with at least
     /// (256 + 64) bits times the margin of fresh credited entropy. Any DRBG error zeroises it.
     /// </summary>
     public sealed class DrbgOutput
     {
         public const int FullEntropyBlock = 32;            // s = 256 bits per request (SP 800-90C RBG3(RS))
+
+        /// <summary>DRBG mode's request and write size (SP 800-90A allows 2^19 bits a request; 4 KiB keeps the buffer small).</summary>
+        public const int Chunk = 4096;
         private readonly HashDrbg _drbg = new HashDrbg();
         private readonly byte[] _entropy, _nonce, _fullEntropy, _output, _block, _personalization;
-        private readonly int _claim;
+        private readonly int _claim, _perFrame;
         private readonly OutputMode _mode;
 
         public DrbgOutput(FirmwareConfig config, byte[] personalization)
@@ -28,7 +32,8 @@ namespace Qrng.Firmware.Pipeline
             _entropy = new byte[AtLeast(BytesFor(256 * config.SeedMarginPercent / 100, _claim), HashDrbg.MinEntropyLength)];
             _nonce = new byte[AtLeast(BytesFor(128 * config.SeedMarginPercent / 100, _claim), HashDrbg.MinNonceLength)];
             _fullEntropy = new byte[_mode == OutputMode.FullEntropy ? BytesFor((256 + 64) * config.SeedMarginPercent / 100, _claim) : 0];
-            _output = new byte[_mode == OutputMode.Drbg ? config.OutputBytesPerFrame : 0];
+            _perFrame = config.OutputBytesPerFrame;
+            _output = new byte[_mode == OutputMode.Drbg ? (_perFrame < Chunk ? _perFrame : Chunk) : 0];
             _block = new byte[FullEntropyBlock];
         }
 
@@ -147,20 +152,22 @@ namespace Qrng.Firmware.Pipeline
                 status.CreditedMilliBits += 4L * _entropy.Length * _claim;
             }
 
-            int count = demand < _output.Length ? demand : _output.Length;
-            if (count > 0)
+            int count = demand < _perFrame ? demand : _perFrame;
+            while (count > 0)
             {
-                _drbg.Generate(_output, 0, count, null);
+                int n = count < _output.Length ? count : _output.Length;
+                _drbg.Generate(_output, 0, n, null);
                 try
                 {
-                    sink.Write(_output, 0, count);
+                    sink.Write(_output, 0, n);
                 }
                 finally
                 {
-                    System.Array.Clear(_output, 0, count);       // served (or lost): not kept for a memory dump to find
+                    System.Array.Clear(_output, 0, n);           // served (or lost): not kept for a memory dump to find
                 }
 
-                status.BytesOut += count;
+                status.BytesOut += n;
+                count -= n;
             }
         }
 

@@ -105,6 +105,48 @@ namespace Qrng.Firmware.Pipeline
             _committed -= taken;
         }
 
+        /// <summary>An FNV-1a digest of the bytes and every mark (the differential tests of the two frame kernels compare it).</summary>
+        public uint Digest()
+        {
+            uint h = 2166136261u;
+            for (int i = 0; i < _pool.Length; i++)
+            {
+                h = (h ^ _pool[i]) * 16777619u;
+            }
+
+            int[] marks = { _symbols, _aptPassed, _noisePassed, _noiseLast, _ditherPassed, _ditherLast, _committed };
+            for (int i = 0; i < marks.Length; i++)
+            {
+                h = (h ^ (uint)marks[i]) * 16777619u;
+            }
+
+            return h;
+        }
+
+        /// <summary>The packed symbols (the native frame kernel stages into them).</summary>
+        internal byte[] Buffer
+        {
+            get { return _pool; }
+        }
+
+        /// <summary>Writes the counters (symbols, APT-, noise-, dither-passed, committed) to <paramref name="state"/>[at, at + 5).</summary>
+        internal void Save(int[] state, int at)
+        {
+            state[at] = _symbols;
+            state[at + 1] = _aptPassed;
+            state[at + 2] = _noisePassed;
+            state[at + 3] = _ditherPassed;
+            state[at + 4] = _committed;
+        }
+
+        /// <summary>Takes back what the native kernel changed: the symbols staged, the APT mark and the committed count.</summary>
+        internal void Load(int[] state, int at)
+        {
+            _symbols = state[at];
+            _aptPassed = state[at + 1];
+            _committed = state[at + 4];
+        }
+
         /// <summary>Drops (and zeroes) everything, staged and committed.</summary>
         public void Clear()
         {

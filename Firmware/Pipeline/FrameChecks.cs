@@ -1,3 +1,5 @@
+using Qrng.Native;
+
 namespace Qrng.Firmware.Pipeline
 {
     /// <summary>
@@ -7,15 +9,23 @@ namespace Qrng.Firmware.Pipeline
     /// healthy frame (<see cref="NoiseCheck"/>), the sums of the row bands (<see cref="DitherCheck"/>), and the
     /// out-of-range runs of <see cref="PixelWatch"/>. The engine
     /// judges the results in the order that names a fault's real cause (light first, then staleness, then noise).
+    /// On the native path (<see cref="FrameKernel"/>) the pass runs in qrng_frame.c on the same arrays.
     /// </summary>
     public sealed class FrameChecks
     {
         private readonly int _pixels, _tMinus, _tPlus;
         private readonly PixelWatch _watch;
         private readonly int[] _partEnd;
+        private readonly long[] _results;      // native path only: the kernel's sums (layout in qrng_frame.h)
         private ReplayDetector _replay;
 
         public FrameChecks(FirmwareConfig config, PixelWatch watch)
+            : this(config, watch, FrameKernel.Native)
+        {
+        }
+
+        /// <param name="native">the native kernel (it must exist: the engine chose it) or the managed loop</param>
+        public FrameChecks(FirmwareConfig config, PixelWatch watch, bool native)
         {
             _pixels = config.PixelCount;
             _tMinus = config.TMinus;
@@ -35,6 +45,13 @@ namespace Qrng.Firmware.Pipeline
             NPlus = config.EffectiveNPlus;
             MinMean = config.LedMinMean;
             MaxMean = config.LedMaxMean;
+            _results = native ? new long[FrameKernelNative.ScanResults] : null;
+        }
+
+        /// <summary>True when the native kernel runs the pass.</summary>
+        public bool Native
+        {
+            get { return _results != null; }
         }
 
         /// <summary>The stale-frame fingerprints (they outlive an engine replaced by CONFIG SET: <see cref="UseReplay"/>).</summary>
@@ -91,9 +108,20 @@ namespace Qrng.Firmware.Pipeline
         /// <summary>One pass over the frame; <paramref name="previous"/> is used only when <paramref name="paired"/>.</summary>
         public void Scan(ushort[] frame, ushort[] previous, bool paired)
         {
+            if (_results != null)
+            {
+                long[] r = _results;
+                ReplayDetector ring = _replay;
+                FrameKernelNative.Scan(frame, previous, paired ? 1 : 0, _watch.Masked, _watch.OutOfRange, _partEnd, _tMinus, _tPlus, PartSums, PartPixels,
+                    ring.Ring1, ring.Ring2, ring.Count, ring.Next, r);
+                Finish((int)r[0], (int)r[1], (int)r[2], r[3], (int)r[4], r[5], r[6], r[7], (uint)r[8], (uint)r[9]);
+                ReplayDistance = ring.Record(H1, H2, (int)r[10]);
+                return;
+            }
+
             // configuration and arrays in locals: the loop runs per pixel on an interpreter
             int tMinus = _tMinus, tPlus = _tPlus, n = _pixels;
-            bool[] masked = _watch.Masked;
+            byte[] masked = _watch.Masked;
             byte[] outOfRange = _watch.OutOfRange;
             int low = 0, high = 0, used = 0, pairs = 0;
             long sum = 0, sumD = 0, sumD2 = 0, sumZ = 0;
@@ -110,7 +138,7 @@ namespace Qrng.Firmware.Pipeline
                     h1 = (h1 ^ (uint)z) * 16777619u;                              // FNV-1a
                     h2 = (h2 ^ ((uint)z * 0xCC9E2D51u)) * 0x1B873593u;               // a second, independent mix
                     h2 = (h2 << 13) | (h2 >> 19);
-                    if (masked[i])
+                    if (masked[i] != 0)
                     {
                         continue;
                     }
@@ -155,6 +183,12 @@ namespace Qrng.Firmware.Pipeline
                 PartPixels[part] = used - usedStart;
             }
 
+            Finish(low, high, used, sum, pairs, sumD, sumD2, sumZ, h1, h2);
+            ReplayDistance = _replay.Check(h1, h2);
+        }
+
+        private void Finish(int low, int high, int used, long sum, int pairs, long sumD, long sumD2, long sumZ, uint h1, uint h2)
+        {
             Low = low;
             High = high;
             Mean = used == 0 ? 0 : (int)(sum / used);
@@ -164,7 +198,6 @@ namespace Qrng.Firmware.Pipeline
             SumZ = sumZ;
             H1 = h1;
             H2 = h2;
-            ReplayDistance = _replay.Check(h1, h2);
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Qrng.Firmware.Pipeline
     /// </summary>
     public sealed class PixelWatch
     {
-        internal readonly bool[] Masked;
+        internal readonly byte[] Masked;        // 1: masked (bytes: the native frame kernel reads them)
         internal readonly byte[] Repeat;          // frames the pixel has kept its raw value, over healthy frames
         internal readonly ushort[] LastGood;      // its value in the last healthy frame
         internal readonly byte[] OutOfRange;      // frames in a row the pixel was outside [T-, T+]
@@ -20,7 +20,7 @@ namespace Qrng.Firmware.Pipeline
         {
             _pixels = pixels;
             _cutoff = cutoff;
-            Masked = new bool[pixels];
+            Masked = new byte[pixels];
             Repeat = new byte[pixels];
             LastGood = new ushort[pixels];
             OutOfRange = new byte[pixels];
@@ -42,11 +42,26 @@ namespace Qrng.Firmware.Pipeline
 
         public void Mask(int pixel)
         {
-            if (!Masked[pixel])
+            if (Masked[pixel] == 0)
             {
-                Masked[pixel] = true;
+                Masked[pixel] = 1;
                 MaskedCount++;
             }
+        }
+
+        /// <summary>An FNV-1a digest of every per-pixel array (the differential tests of the two frame kernels compare it).</summary>
+        public uint Digest()
+        {
+            uint h = 2166136261u;
+            for (int i = 0; i < _pixels; i++)
+            {
+                h = (h ^ Masked[i]) * 16777619u;
+                h = (h ^ Repeat[i]) * 16777619u;
+                h = (h ^ LastGood[i]) * 16777619u;
+                h = (h ^ OutOfRange[i]) * 16777619u;
+            }
+
+            return h;
         }
 
         /// <summary>Forgets the raw values (they are entropy: cleared on every fault) and with them the stuck runs.</summary>
@@ -77,7 +92,7 @@ namespace Qrng.Firmware.Pipeline
             int candidatesLow = 0, candidatesHigh = 0;
             for (int i = 0; i < _pixels; i++)
             {
-                if (!Masked[i] && OutOfRange[i] >= _cutoff)
+                if (Masked[i] == 0 && OutOfRange[i] >= _cutoff)
                 {
                     if (frame[i] < tMinus)
                     {
@@ -97,7 +112,7 @@ namespace Qrng.Firmware.Pipeline
 
             for (int i = 0; i < _pixels; i++)
             {
-                if (!Masked[i] && OutOfRange[i] >= _cutoff && (frame[i] < tMinus || frame[i] > tPlus))
+                if (Masked[i] == 0 && OutOfRange[i] >= _cutoff && (frame[i] < tMinus || frame[i] > tPlus))
                 {
                     if (first < 0)
                     {

@@ -43,8 +43,31 @@ namespace Qrng.Firmware.Pipeline
             }
         }
 
+        /// <summary>The rings of both hashes (the native frame kernel searches them: <see cref="Record"/>).</summary>
+        internal uint[] Ring1
+        {
+            get { return _h1; }
+        }
+
+        internal uint[] Ring2
+        {
+            get { return _h2; }
+        }
+
+        /// <summary>Where the next fingerprint goes.</summary>
+        internal int Next
+        {
+            get { return _next; }
+        }
+
         /// <summary>How many frames back the same fingerprint was seen (1 = the previous frame), 0 if never; remembers this one.</summary>
         public int Check(uint h1, uint h2)
+        {
+            return Record(h1, h2, Find(h1, h2));
+        }
+
+        /// <summary>How many frames back the fingerprint was seen, 0 if never (nothing remembered).</summary>
+        private int Find(uint h1, uint h2)
         {
             int distance = 0;
             for (int k = 1; k <= _count; k++)
@@ -62,6 +85,12 @@ namespace Qrng.Firmware.Pipeline
                 }
             }
 
+            return distance;
+        }
+
+        /// <summary>Remembers a fingerprint whose distance was found (by <see cref="Find"/> or the native kernel); returns it.</summary>
+        internal int Record(uint h1, uint h2, int distance)
+        {
             _h1[_next] = h1;
             _h2[_next] = h2;
             _next = _next + 1 == _h1.Length ? 0 : _next + 1;

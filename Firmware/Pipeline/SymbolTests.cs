@@ -1,4 +1,5 @@
 using Qrng.Firmware.Health;
+using Qrng.Native;
 
 namespace Qrng.Firmware.Pipeline
 {
@@ -8,6 +9,9 @@ namespace Qrng.Firmware.Pipeline
     /// ends its stuck run (<see cref="PixelWatch"/>); bits 2-3 go through the SP 800-90B start-up test (§4.3) or the
     /// continuous repetition count (§4.4.1) and adaptive proportion (§4.4.2) tests; a symbol of a pixel inside
     /// [T−, T+] is staged in the pool and credited only once its APT window has completed without a failure.
+    /// On the native path (<see cref="FrameKernel"/>) the same pass runs in qrng_frame.c on the same arrays: the tests'
+    /// state lives in an int[] the kernel owns (the test objects are the managed path's), the pool's counters go to it
+    /// and come back after it (a few copies per frame, none per pixel).
     /// </summary>
     public sealed class SymbolTests
     {
@@ -17,8 +21,15 @@ namespace Qrng.Firmware.Pipeline
         private readonly RepetitionCountTest _rct;
         private readonly AdaptiveProportionTest _apt;
         private readonly StartupTest _startup;
+        private readonly int[] _state;          // native path only: the kernel's state (layout in qrng_frame.h)
 
         public SymbolTests(FirmwareConfig config, PixelWatch watch, EntropyPool pool)
+            : this(config, watch, pool, FrameKernel.Native)
+        {
+        }
+
+        /// <param name="native">the native kernel (it must exist: the engine chose it) or the managed loop</param>
+        public SymbolTests(FirmwareConfig config, PixelWatch watch, EntropyPool pool, bool native)
         {
             _pixels = config.PixelCount;
             _tMinus = config.TMinus;
@@ -30,6 +41,25 @@ namespace Qrng.Firmware.Pipeline
             _rct = new RepetitionCountTest(RctCutoff);
             _apt = new AdaptiveProportionTest(config.AptWindow, AptCutoff);
             _startup = new StartupTest(RctCutoff, config.AptWindow, AptCutoff, config.StartupSymbols);
+            if (native)
+            {
+                _state = new int[FrameKernelNative.SymbolState];
+                _state[StateRctCutoff] = RctCutoff;
+                _state[StateAptWindow] = config.AptWindow;
+                _state[StateAptCutoff] = AptCutoff;
+                _state[StateMinSymbols] = config.StartupSymbols;
+            }
+        }
+
+        // the state's layout (qrng_frame.h, QRNG_SYM_*): constants, then the continuous tests (4 + 5 ints), the start-up
+        // test's (4 + 5, fed, failed), the pool's counters and the outputs
+        private const int StateRctCutoff = 0, StateAptWindow = 1, StateAptCutoff = 2, StateMinSymbols = 3, StateTests = 4,
+            StateTestsLength = 20, StatePool = 24, StateDetail = 29, StateStartupPassed = 30;
+
+        /// <summary>True when the native kernel runs the pass.</summary>
+        public bool Native
+        {
+            get { return _state != null; }
         }
 
         public int RctCutoff { get; private set; }
@@ -49,15 +79,20 @@ namespace Qrng.Firmware.Pipeline
         /// </summary>
         public Fault Run(ushort[] frame, bool startup)
         {
+            if (_state != null)
+            {
+                return RunNative(frame, startup);
+            }
+
             StartupJustPassed = false;
             // configuration and arrays in locals: the loop runs per pixel on an interpreter
             int tMinus = _tMinus, tPlus = _tPlus, n = _pixels, repeatLimit = _watch.Cutoff - 1;
-            bool[] masked = _watch.Masked;
+            byte[] masked = _watch.Masked;
             byte[] repeat = _watch.Repeat;
             ushort[] lastGood = _watch.LastGood;
             for (int i = 0; i < n; i++)
             {
-                if (masked[i])
+                if (masked[i] != 0)
                 {
                     continue;
                 }
@@ -134,9 +169,39 @@ namespace Qrng.Firmware.Pipeline
             return Fault.None;
         }
 
+        // The same pass in qrng_frame.c: state out, one call, state back; a stuck pixel is masked here, as Mask counts it.
+        private Fault RunNative(ushort[] frame, bool startup)
+        {
+            int[] s = _state;
+            _pool.Save(s, StatePool);
+            int result = FrameKernelNative.Symbols(frame, _pixels, startup ? 1 : 0, _watch.Masked, _watch.Repeat, _watch.LastGood,
+                _watch.Cutoff - 1, _tMinus, _tPlus, _pool.Buffer, s);
+            _pool.Load(s, StatePool);
+            StartupJustPassed = s[StateStartupPassed] != 0;
+            if (result == 0)
+            {
+                return Fault.None;
+            }
+
+            Detail = s[StateDetail];
+            if (result == 1)
+            {
+                _watch.Mask(Detail);
+                return Fault.PixelStuck;
+            }
+
+            return result == 2 ? Fault.RepetitionCount : Fault.AdaptiveProportion;
+        }
+
         /// <summary>A fresh start-up test; the continuous tests start over after it.</summary>
         public void Reset()
         {
+            if (_state != null)
+            {
+                System.Array.Clear(_state, StateTests, StateTestsLength);
+                return;
+            }
+
             _startup.Reset();
             _rct.Reset();
             _apt.Reset();

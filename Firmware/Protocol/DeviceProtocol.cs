@@ -227,7 +227,7 @@ namespace Qrng.Firmware.Protocol
         }
 
         /// <summary>One healthy frame's symbols for RAW or RESTART-RAW (the engine is in its raw export).</summary>
-        public RawNext Take(ushort[] frame, bool[] masked)
+        public RawNext Take(ushort[] frame, byte[] masked)
         {
             var export = _dispatch.Running as SymbolExport;
             return export != null ? export.Take(frame, masked) : RawNext.Done;

@@ -9,11 +9,13 @@ namespace Qrng.Benchmarks
     /// 64x44 and the largest, 128x100) and per KiB of Hash_DRBG output, measured by the same code (Emulator/DeviceBench.cs) on the
     /// Linux nanoCLR with the native SHA-256 (interop Qrng.Sha256.Native), on the same nanoCLR without it (the managed
     /// path stock firmware runs) and on .NET in one run, plus the smallest managed heap the firmware streams in on nanoCLR
-    /// (on a ThinSensor, so without the emulator's own memory).
+    /// (on a ThinSensor, so without the emulator's own memory). The native runs have the native frame kernel too (issue 22),
+/// the managed runs the managed loops, as stock firmware.
     /// </summary>
     public static class DeviceCost
     {
-        private const int SmallFrames = 200, LargeFrames = 10, DrbgKiB = 256, FramingKiB = 256, LoopIterations = 200_000, ShaBlocks = 4096, Repeats = 3;
+        private const int SmallFrames = 200, LargeFrames = 10, DrbgKiB = 256, FramingKiB = 256, LoopIterations = 200_000, ShaBlocks = 4096, Repeats = 3,
+            KernelSmall = 2000, KernelLarge = 40;
 
         public static int Run()
         {
@@ -41,11 +43,13 @@ namespace Qrng.Benchmarks
             long netFraming = DeviceBench.DataFramingTicksPerKiB(FramingKiB);
             DeviceBench.DataFramingTicksPerKiB(FramingKiB, true);
             long netAuthFraming = DeviceBench.DataFramingTicksPerKiB(FramingKiB, true);
+            DeviceBench.KernelTicks(8, 8, KernelSmall, false);
+            long[] netKernel = [DeviceBench.KernelTicks(8, 8, KernelSmall, false), DeviceBench.KernelTicks(64, 44, KernelLarge, false), DeviceBench.KernelTicks(128, 100, KernelLarge / 4, false)];
 
             NanoClrBinary clr = NativeBuild.Ensure(paths, NativeBuild.DefaultFlavor, Console.Error.WriteLine);
             var build = new DeviceBuild(paths, Console.Error.WriteLine);
             DeviceAssembly bench = DeviceProgram.Build(paths, build, "DeviceBench", DeviceProgram.WithMain("using Qrng.Crypto;\nusing Qrng.Emulator;", $$"""
-                            Console.WriteLine("bench path " + HashDrbg.Sha256Path + " crc32 " + Crc32.Path);
+                            Console.WriteLine("bench path " + HashDrbg.Sha256Path + " crc32 " + Crc32.Path + " kernel " + Qrng.Firmware.Pipeline.FrameKernel.Path);
                             long capture;
                             long loop = DeviceBench.FrameTicks(40, 32, {{SmallFrames}}, out capture);
                             Console.WriteLine("bench small " + loop + " " + capture);
@@ -59,6 +63,10 @@ namespace Qrng.Benchmarks
                             Console.WriteLine("bench loop " + DeviceBench.NativeCallLoopTicksPer1000({{LoopIterations}}));
                             Console.WriteLine("bench framing " + DeviceBench.DataFramingTicksPerKiB({{FramingKiB}}));
                             Console.WriteLine("bench framing-auth " + DeviceBench.DataFramingTicksPerKiB({{FramingKiB / 4}}, true));
+                            bool nativeKernel = Qrng.Firmware.Pipeline.FrameKernel.Native;
+                            Console.WriteLine("bench kernel-8x8 " + DeviceBench.KernelTicks(8, 8, {{KernelSmall}}, nativeKernel));
+                            Console.WriteLine("bench kernel-64x44 " + DeviceBench.KernelTicks(64, 44, {{KernelLarge}}, nativeKernel));
+                            Console.WriteLine("bench kernel-128x100 " + DeviceBench.KernelTicks(128, 100, {{KernelLarge / 4}}, nativeKernel));
                 """), HeapFit.FirmwareProjects);
 
             // the same interpreter as built (native SHA-256) and with Qrng.Sha256.Native left out of its native table,
@@ -101,6 +109,13 @@ namespace Qrng.Benchmarks
             Row("DATA framing (FrameWriter + CRC-32, no HMAC), per KiB", Us(native["framing"][0]), Us(managed["framing"][0]), Us(netFraming));
             Row("DATA framing throughput", MBps(native["framing"][0]), MBps(managed["framing"][0]), MBps(netFraming));
             Row("DATA framing with AUTH (+ counter, HMAC-SHA256 on the managed SHA-256), per KiB", Us(native["framing-auth"][0]), Us(managed["framing-auth"][0]), Us(netAuthFraming));
+            string[] kernelKeys = ["kernel-8x8", "kernel-64x44", "kernel-128x100"];
+            string[] kernelNames = ["8×8", "64×44", "128×100"];
+            for (int k = 0; k < kernelKeys.Length; k++)
+            {
+                Row($"frame kernel alone (scan + symbols, no capture, no DRBG), {kernelNames[k]}: native kernel / managed loops", Us(native[kernelKeys[k]][0]), Us(managed[kernelKeys[k]][0]), Us(netKernel[k]));
+            }
+
             Console.WriteLine($"| managed heap the firmware streams in, 40×32 | {heapSmall / 1024.0:F1} KiB | - | - |");
             Console.WriteLine($"| managed heap the firmware streams in, 64×44 | {heapEsp / 1024.0:F1} KiB | - | - |");
             Console.WriteLine($"| managed heap the firmware streams in, 128×100 | {heapLarge / 1024.0:F1} KiB | - | - |");
@@ -129,7 +144,7 @@ namespace Qrng.Benchmarks
                 return null;
             }
 
-            if (!run.ProgramOutput.Contains("bench path " + expectedPath + " crc32 " + expectedPath))
+            if (!run.ProgramOutput.Contains("bench path " + expectedPath + " crc32 " + expectedPath + " kernel " + expectedPath))
             {
                 Console.Error.WriteLine($"device benchmark: expected the {expectedPath} SHA-256 path, the program says: " + run.ProgramOutput.FirstOrDefault(l => l.StartsWith("bench path", StringComparison.Ordinal)));
                 return null;

@@ -99,6 +99,61 @@ namespace Qrng.Benchmarks
                             }
                 """), null);
             double dither = (DitherCount(8 * Frames) - DitherCount(0)) / (8.0 * Frames);
+            // the frame kernel alone (issue 22): Scan + Symbols per pixel, each path explicitly, in the native image
+            double KernelPerPixel(int width, int height, int frames, bool native)
+            {
+                long Count(int n) => Instructions(clr, Program(paths, build, $"CountKernel{(native ? "Native" : "Managed")}{width}x{height}n{n}", $$"""
+                                if (!Qrng.Firmware.Pipeline.FrameKernel.Native)
+                                {
+                                    throw new InvalidOperationException("no native frame kernel in this interpreter");
+                                }
+
+                                DeviceBench.KernelTicks({{width}}, {{height}}, {{n}}, {{(native ? "true" : "false")}});
+                    """), null);
+                return (Count(frames) - Count(0)) / ((double)frames * width * height);
+            }
+
+            var kernel = new List<(string Size, double Native, double Managed)>();
+            foreach ((int w, int h, int n) in new[] { (8, 8, 200), (64, 44, 10), (128, 100, 4) })
+            {
+                kernel.Add(($"{w}×{h}", KernelPerPixel(w, h, n, true), KernelPerPixel(w, h, n, false)));
+            }
+
+            // the firmware alone per frame (App.Tick on a ThinSensor: no emulated module; its own draws subtracted), 4 KiB out
+            double Firmware(int width, int height, int frames, string[] omitNative)
+            {
+                long Count(int n, bool captureOnly) => Instructions(clr, Program(paths, build, $"CountFirmware{(omitNative == null ? "Native" : "Managed")}{width}x{height}n{n}{(captureOnly ? "c" : "")}", $$"""
+                                var config = new Qrng.Firmware.FirmwareConfig();
+                                config.EmulatorTestSize = true;
+                                config.Apply("sensor.width = {{width}}\nsensor.height = {{height}}\ndevice.heap_bytes = 4000000\n");
+                                var sensor = new ThinSensor(7, config.PixelCount);
+                                var app = new Qrng.Firmware.App(sensor, sensor, new CountingSink(), new CountingDelay(), null, config);
+                                app.SimulatedSource = true;
+                                for (int i = 0; i < 3000 && app.Engine.Status.State != Qrng.Firmware.EngineState.Streaming; i++)
+                                {
+                                    app.Tick();
+                                }
+
+                                if (app.Engine.Status.State != Qrng.Firmware.EngineState.Streaming)
+                                {
+                                    throw new InvalidOperationException("did not stream: " + app.Engine.Status.Summary());
+                                }
+
+                                ushort[] pixels = new ushort[config.PixelCount];
+                                for (int i = 0; i < {{n}}; i++)
+                                {
+                                    {{(captureOnly ? "sensor.Capture(pixels);" : "app.Tick();")}}
+                                }
+                    """), omitNative);
+                return ((Count(frames, false) - Count(0, false)) - (Count(frames, true) - Count(0, true))) / (double)frames;
+            }
+
+            var firmware = new List<(string Size, double Native, double Managed)>();
+            foreach ((int w, int h, int n) in new[] { (40, 32, 10), (64, 44, 6), (128, 100, 2) })
+            {
+                firmware.Add(($"{w}×{h}", Firmware(w, h, n, null), Firmware(w, h, n, omit)));
+            }
+
             string M(double v) => (v / 1e6).ToString("F2", CultureInfo.InvariantCulture) + " M";
             string flavor = clr.Flavor == Flavor.X86 ? "x86" : "x64";
             Console.WriteLine($"| host instructions on nanoCLR ({flavor}, -O3) | native SHA-256 | managed SHA-256 | managed / native |");
@@ -107,6 +162,23 @@ namespace Qrng.Benchmarks
             Console.WriteLine($"| frame 40×32, whole loop (4 KiB out) | {M(nativeFrame)} | {M(managedFrame)} | {(managedFrame / nativeFrame).ToString("F1", CultureInfo.InvariantCulture)}× |");
             Console.WriteLine($"| frame 40×32 without the emulated capture ({M(capture)}) | {M(nativeFrame - capture)} | {M(managedFrame - capture)} | {((managedFrame - capture) / (nativeFrame - capture)).ToString("F1", CultureInfo.InvariantCulture)}× |");
             Console.WriteLine($"| the LED dither's own work per frame (challenge byte, fingerprint into its chain, DitherCheck.Add) | {M(dither)} | {M(dither)} (managed SHA-256 either way) | {(100 * dither / (nativeFrame - capture)).ToString("F1", CultureInfo.InvariantCulture)} % of a native frame's firmware work |");
+            Console.WriteLine();
+            Console.WriteLine($"| the firmware alone per frame (App.Tick on a ThinSensor, its draws subtracted; 4 KiB out), host instructions on nanoCLR ({flavor}, -O3) | with the interop (native SHA-256, CRC-32, frame kernel) | stock image (all managed) | stock / interop |");
+            Console.WriteLine("|---|---|---|---|");
+            foreach (var f in firmware)
+            {
+                Console.WriteLine($"| {f.Size} | {M(f.Native)} | {M(f.Managed)} | {(f.Managed / f.Native).ToString("F1", CultureInfo.InvariantCulture)}× |");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"| frame kernel alone (FrameChecks.Scan + SymbolTests.Run), host instructions per pixel on nanoCLR ({flavor}, -O3) | native kernel | managed loops | managed / native |");
+            Console.WriteLine("|---|---|---|---|");
+            foreach (var k in kernel)
+            {
+                string P(double v) => v.ToString(v < 100 ? "F1" : "F0", CultureInfo.InvariantCulture);
+                Console.WriteLine($"| {k.Size} | {P(k.Native)} | {P(k.Managed)} | {(k.Managed / k.Native).ToString("F0", CultureInfo.InvariantCulture)}× |");
+            }
+
             return 0;
         }
 

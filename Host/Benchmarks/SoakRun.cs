@@ -19,13 +19,8 @@ namespace Qrng.Benchmarks
         {
             int frames = 200_000;
             uint seed = 20261208;
-            int at = Array.IndexOf(args, "--soak");
-            if (at + 1 < args.Length && int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int f) && f >= Segments)
-                frames = f;
-            int s = Array.IndexOf(args, "--seed");
-            if (s >= 0 && (s + 1 >= args.Length || !uint.TryParse(args[s + 1], NumberStyles.None, CultureInfo.InvariantCulture, out seed)))
+            if (!RunArgs.FramesAndSeed(args, "--soak", "soak", Segments, ref frames, ref seed))
             {
-                Console.Error.WriteLine("soak: --seed takes a number");
                 return 2;
             }
 

@@ -2,7 +2,8 @@
 // asserting what nanoFramework.UnitTestLauncher reported for it on the interpreter. The interpreter runs once per
 // test process; a crash, a hang, an unhandled exception or a missing result fails the rows it concerns.
 // A second run of the same interpreter leaves the interop assembly Qrng.Sha256.Native out of its native table (as stock
-// firmware has it: the .pe loads, its methods throw): every device test again, on Hash_DRBG's managed fallback.
+// firmware has it: the .pe loads, its methods throw): every device test again, on Hash_DRBG's managed fallback and the
+// frame kernel's managed loops.
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -44,6 +45,15 @@ namespace Qrng.Firmware.Tests.NanoClr
             DeviceTestRun run = RunOrSkip(Session);
             Assert.Contains("crc32 path: native", run.Run.ProgramOutput);
             Assert.DoesNotContain("crc32 path: managed", run.Run.ProgramOutput);
+        }
+
+        [Fact]
+        public void Frames_run_through_the_native_frame_kernel_the_interpreter_is_built_with()
+        {
+            DeviceTestRun run = RunOrSkip(Session);
+            Assert.Contains("frame kernel path: native", run.Run.ProgramOutput);
+            Assert.DoesNotContain("frame kernel path: managed", run.Run.ProgramOutput);
+            Assert.Contains("kernel diff: native against managed", run.Run.ProgramOutput);
         }
 
         internal static void Check(DeviceTestRun run, string test)
@@ -163,6 +173,14 @@ namespace Qrng.Firmware.Tests.NanoClr
             DeviceTestRun run = NanoClrTests.RunOrSkip(Session);
             Assert.Contains("crc32 path: managed", run.Run.ProgramOutput);
             Assert.Contains("crc32 fallback: NotSupportedException", run.Run.ProgramOutput);
+        }
+
+        [Fact]
+        public void Frames_run_through_the_managed_loops()
+        {
+            DeviceTestRun run = NanoClrTests.RunOrSkip(Session);
+            Assert.Contains("frame kernel path: managed", run.Run.ProgramOutput);
+            Assert.Contains("frame kernel fallback: NotSupportedException", run.Run.ProgramOutput);
         }
     }
 }

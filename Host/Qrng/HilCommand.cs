@@ -199,7 +199,7 @@ public sealed class HilRun
         {
             string text = _s.SelfTest();
             bool ok = V(text, "result") == "pass";
-            Add("self-test", "SELFTEST", ok, $"known answers {V(text, "drbg_kat")}, sensor {V(text, "sensor")}, start-up test {V(text, "startup")}"
+            Add("self-test", "SELFTEST", ok, $"known answers {V(text, "drbg_kat")} (frame kernel {V(text, "kernel_kat")}), sensor {V(text, "sensor")}, start-up test {V(text, "startup")}"
                 + (ok ? "" : ": " + V(text, "reason")));
             if (!ok)
             {

@@ -68,7 +68,7 @@ namespace Qrng.Host.Tests
 
         /// <summary>The figure docs/hardware.md §4 and docs/pipeline.md give for the default 40x32 frame.</summary>
         [Fact]
-        public void The_default_frame_is_estimated_at_65432_bytes() => Assert.Equal(65_432, DeviceBudget.Estimate(new FirmwareConfig()));
+        public void The_default_frame_is_estimated_at_67199_bytes() => Assert.Equal(67_199, DeviceBudget.Estimate(new FirmwareConfig()));
 
         private static bool Accepts(int width, int height)
         {

@@ -253,7 +253,7 @@ namespace Qrng.Host.Tests
             PtyBoard board = Serve(out _, seed: 6);
             var r = Qrng("selftest", "--port", board.Path);
             Assert.True(r.Code == 0, r.Err);
-            Assert.Contains("result=pass\ndrbg_kat=pass\nsensor=pass\nstartup=pass\n", r.Out);
+            Assert.Contains("result=pass\ndrbg_kat=pass\nkernel_kat=pass\nsensor=pass\nstartup=pass\n", r.Out);
             board.BeforeStep = b =>
             {
                 if (b.App.Protocol.CommandMode) b.Camera.SensorId = 0x55;       // not the OV2640's ID any more

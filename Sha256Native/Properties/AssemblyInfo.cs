@@ -5,5 +5,6 @@ using System.Reflection;
 [assembly: AssemblyProduct("qrng-esp32")]
 [assembly: AssemblyVersion("1.0.0.0")]
 
-// The native side (Sha256Native/native/) must declare this version; change it with the method signatures.
-[assembly: AssemblyNativeVersion("1.1.0.0")]
+// The native side (Sha256Native/native/) must declare this version; change it with the method signatures (1.1: Crc32;
+// 1.2: the frame kernel, FrameKernelNative).
+[assembly: AssemblyNativeVersion("1.2.0.0")]

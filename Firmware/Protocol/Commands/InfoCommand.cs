@@ -48,6 +48,7 @@ namespace Qrng.Firmware.Protocol
             r.Add("output_mode", c.Mode == OutputMode.FullEntropy ? "full-entropy" : "drbg");
             r.Add("sha256", App.Sha256Path());
             r.Add("crc32", App.Crc32Path());
+            r.Add("frame_kernel", App.KernelPath(e));
             r.Add("bytes_per_frame", c.OutputBytesPerFrame);
             r.Add("seed_margin_percent", c.SeedMarginPercent);
             r.Add("reseed_bytes", e.ReseedBytes);

@@ -31,6 +31,7 @@ namespace Qrng.Firmware.Protocol
             r.Add("state_name", StateName(s.State));
             r.Add("healthy", s.State == EngineState.Streaming ? "yes" : "no");
             r.Add("source", _app.Source);
+            r.Add("frame_kernel", s.KernelNative ? "native" : "managed");
             r.Add("mode", p.CommandMode ? "command" : "stream");
             r.Add("fault", (int)s.LastFault);
             r.Add("fault_text", s.LastFaultText());

@@ -34,12 +34,12 @@ namespace Qrng.Firmware.Protocol
             }
         }
 
-        public override RawNext Take(ushort[] frame, bool[] masked)
+        public override RawNext Take(ushort[] frame, byte[] masked)
         {
             int capacity = Capacity;
             for (int i = 0; i < frame.Length && _remaining > 0; i++)
             {
-                if (masked[i])
+                if (masked[i] != 0)
                 {
                     continue;
                 }

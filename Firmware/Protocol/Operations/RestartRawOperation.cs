@@ -41,7 +41,7 @@ namespace Qrng.Firmware.Protocol
             }
         }
 
-        public override RawNext Take(ushort[] frame, bool[] masked)
+        public override RawNext Take(ushort[] frame, byte[] masked)
         {
             if (_needRestart)
             {
@@ -52,7 +52,7 @@ namespace Qrng.Firmware.Protocol
             int capacity = Capacity;
             for (int i = 0; i < frame.Length && _thisRestart < _perRestart; i++)
             {
-                if (masked[i])
+                if (masked[i] != 0)
                 {
                     continue;
                 }

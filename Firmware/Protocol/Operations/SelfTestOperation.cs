@@ -1,8 +1,8 @@
 namespace Qrng.Firmware.Protocol
 {
     /// <summary>
-    /// SELFTEST: the power-up self-tests again (<see cref="QrngEngine.RunSelfTest"/>): the DRBG's known-answer tests at
-    /// once, then the sensor's start and a fresh start-up test over the next frames; one text reply when all are known.
+    /// SELFTEST: the power-up self-tests again (<see cref="QrngEngine.RunSelfTest"/>): the DRBG's and the frame kernel's
+    /// known-answer tests at once, then the sensor's start and a fresh start-up test over the next frames; one text reply when all are known.
     /// </summary>
     public sealed class SelfTestOperation : Operation
     {
@@ -47,6 +47,7 @@ namespace Qrng.Firmware.Protocol
                 Replies.TextBegin(Wire.SelfTest, Seq, Auth);
                 Replies.Add("result", "paused");
                 Replies.Add("drbg_kat", "pass");
+                Replies.Add("kernel_kat", "pass");
                 Replies.Add("sensor", "not-run");
                 Replies.Add("startup", "not-run");
                 Replies.Add("pause_s", s.PauseSeconds);
@@ -55,7 +56,12 @@ namespace Qrng.Firmware.Protocol
                 return;
             }
 
-            if (s.State == EngineState.SelfTestFailed)
+            if (s.State == EngineState.SelfTestFailed && s.LastFault == Fault.FrameKernel)
+            {
+                step = "kernel_kat";
+                failed = "the frame kernel's known-answer frame set failed (" + (s.KernelNative ? "native" : "managed") + " path): the device will not output";
+            }
+            else if (s.State == EngineState.SelfTestFailed)
             {
                 step = "drbg_kat";
                 failed = "the SHA-256 / Hash_DRBG known-answer tests failed: the device will not output";
@@ -81,8 +87,10 @@ namespace Qrng.Firmware.Protocol
             Done();
             Replies.TextBegin(Wire.SelfTest, Seq, Auth);
             Replies.Add("result", failed == null ? "pass" : "fail");
+            bool katFailed = step == "drbg_kat" || step == "kernel_kat";
             Replies.Add("drbg_kat", step == "drbg_kat" ? "fail" : "pass");
-            Replies.Add("sensor", step == "drbg_kat" ? "not-run" : step == "sensor" ? "fail" : "pass");
+            Replies.Add("kernel_kat", step == "kernel_kat" ? "fail" : step == "drbg_kat" ? "not-run" : "pass");
+            Replies.Add("sensor", katFailed ? "not-run" : step == "sensor" ? "fail" : "pass");
             Replies.Add("startup", step == null ? "pass" : step == "startup" ? "fail" : "not-run");
             if (failed != null)
             {

@@ -29,7 +29,7 @@ namespace Qrng.Firmware.Protocol
         }
 
         /// <summary>One healthy frame's symbols (bits 2-3 of each pixel not masked).</summary>
-        public abstract RawNext Take(ushort[] frame, bool[] masked);
+        public abstract RawNext Take(ushort[] frame, byte[] masked);
 
         public override void AfterStep(EngineStatus s)
         {

@@ -6,8 +6,8 @@
 #
 # It replaces the module the MetadataProcessor generates (native/generated/FindINTEROP-Qrng.Sha256.Native.cmake),
 # which compiles the generated user stub (empty bodies); this one compiles the generated method table and
-# marshalling, the implementation (Sha256Native_interop.cpp), the CRC-32 (qrng_crc32.c: the ROM's crc32_le under
-# ESP-IDF) and one SHA-256 backend:
+# marshalling, the implementations (Sha256Native_interop.cpp, FrameKernel_interop.cpp), the CRC-32 (qrng_crc32.c: the
+# ROM's crc32_le under ESP-IDF), the frame kernel (qrng_frame.c, portable C) and one SHA-256 backend:
 #   QRNG_SHA256_BACKEND=mbedtls   (default) qrng_sha256_mbedtls.cpp, ESP-IDF's mbedTLS: the SHA accelerator
 #   QRNG_SHA256_BACKEND=portable  qrng_sha256_portable.c, for a target without mbedTLS
 #
@@ -31,8 +31,11 @@ list(APPEND Qrng.Sha256.Native_INCLUDE_DIRS ${BASE_PATH_FOR_THIS_MODULE}/generat
 set(Qrng.Sha256.Native_SRCS
     generated/Qrng_Sha256_Native.cpp
     generated/Qrng_Sha256_Native_Qrng_Crypto_Sha256Native_mshl.cpp
+    generated/Qrng_Sha256_Native_Qrng_Native_FrameKernelNative_mshl.cpp
     Sha256Native_interop.cpp
+    FrameKernel_interop.cpp
     qrng_crc32.c
+    qrng_frame.c
 )
 
 if(QRNG_SHA256_BACKEND STREQUAL "mbedtls")

@@ -29,6 +29,8 @@ set(Qrng.Sha256.Native_SRCS
 
     Qrng_Sha256_Native_Qrng_Crypto_Sha256Native_mshl.cpp
     Qrng_Sha256_Native_Qrng_Crypto_Sha256Native.cpp
+    Qrng_Sha256_Native_Qrng_Native_FrameKernelNative_mshl.cpp
+    Qrng_Sha256_Native_Qrng_Native_FrameKernelNative.cpp
 
 )
 

@@ -17,14 +17,16 @@ static const CLR_RT_MethodHandler method_lookup[] =
     Library_Qrng_Sha256_Native_Qrng_Crypto_Sha256Native::Hash___STATIC__VOID__I4__SZARRAY_U1__I4__SZARRAY_U1__I4__SZARRAY_U1__I4,
     Library_Qrng_Sha256_Native_Qrng_Crypto_Sha256Native::HashDf___STATIC__VOID__I4__SZARRAY_U1__I4__SZARRAY_U1__I4__SZARRAY_U1__I4__SZARRAY_U1,
     Library_Qrng_Sha256_Native_Qrng_Crypto_Sha256Native::Crc32___STATIC__I4__SZARRAY_U1__I4__I4,
+    Library_Qrng_Sha256_Native_Qrng_Native_FrameKernelNative::Scan___STATIC__VOID__SZARRAY_U2__SZARRAY_U2__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_I4__I4__I4__SZARRAY_I8__SZARRAY_I4__SZARRAY_U4__SZARRAY_U4__I4__I4__SZARRAY_I8,
+    Library_Qrng_Sha256_Native_Qrng_Native_FrameKernelNative::Symbols___STATIC__I4__SZARRAY_U2__I4__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U2__I4__I4__I4__SZARRAY_U1__SZARRAY_I4,
 };
 
 const CLR_RT_NativeAssemblyData g_CLR_AssemblyNative_Qrng_Sha256_Native =
 {
     "Qrng.Sha256.Native",
-    0x18A2972E,
+    0xD89B69EA,
     method_lookup,
-    { 1, 1, 0, 0 }
+    { 1, 2, 0, 0 }
 };
 
 // clang-format on

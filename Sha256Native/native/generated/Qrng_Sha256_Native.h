@@ -23,6 +23,14 @@ struct Library_Qrng_Sha256_Native_Qrng_Crypto_Sha256Native
     //--//
 };
 
+struct Library_Qrng_Sha256_Native_Qrng_Native_FrameKernelNative
+{
+    NANOCLR_NATIVE_DECLARE(Scan___STATIC__VOID__SZARRAY_U2__SZARRAY_U2__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_I4__I4__I4__SZARRAY_I8__SZARRAY_I4__SZARRAY_U4__SZARRAY_U4__I4__I4__SZARRAY_I8);
+    NANOCLR_NATIVE_DECLARE(Symbols___STATIC__I4__SZARRAY_U2__I4__I4__SZARRAY_U1__SZARRAY_U1__SZARRAY_U2__I4__I4__I4__SZARRAY_U1__SZARRAY_I4);
+
+    //--//
+};
+
 extern const CLR_RT_NativeAssemblyData g_CLR_AssemblyNative_Qrng_Sha256_Native;
 
 #endif // QRNG_SHA256_NATIVE_H
