@@ -114,13 +114,13 @@ namespace Qrng.Firmware.Pipeline
                 h = (h ^ _pool[i]) * 16777619u;
             }
 
-            int[] marks = { _symbols, _aptPassed, _noisePassed, _noiseLast, _ditherPassed, _ditherLast, _committed };
-            for (int i = 0; i < marks.Length; i++)
-            {
-                h = (h ^ (uint)marks[i]) * 16777619u;
-            }
-
-            return h;
+            h = (h ^ (uint)_symbols) * 16777619u;
+            h = (h ^ (uint)_aptPassed) * 16777619u;
+            h = (h ^ (uint)_noisePassed) * 16777619u;
+            h = (h ^ (uint)_noiseLast) * 16777619u;
+            h = (h ^ (uint)_ditherPassed) * 16777619u;
+            h = (h ^ (uint)_ditherLast) * 16777619u;
+            return (h ^ (uint)_committed) * 16777619u;
         }
 
         /// <summary>The packed symbols (the native frame kernel stages into them).</summary>

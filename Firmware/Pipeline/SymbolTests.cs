@@ -38,10 +38,14 @@ namespace Qrng.Firmware.Pipeline
             _pool = pool;
             RctCutoff = HealthMath.RepetitionCountCutoff(config.ClaimedMilliBitsPerSymbol, config.AlphaExponent);
             AptCutoff = HealthMath.AdaptiveProportionCutoff(config.ClaimedMilliBitsPerSymbol, config.AlphaExponent, config.AptWindow);
-            _rct = new RepetitionCountTest(RctCutoff);
-            _apt = new AdaptiveProportionTest(config.AptWindow, AptCutoff);
-            _startup = new StartupTest(RctCutoff, config.AptWindow, AptCutoff, config.StartupSymbols);
-            if (native)
+            if (!native)
+            {
+                // the managed loop's tests; the native kernel keeps the same state in _state
+                _rct = new RepetitionCountTest(RctCutoff);
+                _apt = new AdaptiveProportionTest(config.AptWindow, AptCutoff);
+                _startup = new StartupTest(RctCutoff, config.AptWindow, AptCutoff, config.StartupSymbols);
+            }
+            else
             {
                 _state = new int[FrameKernelNative.SymbolState];
                 _state[StateRctCutoff] = RctCutoff;
